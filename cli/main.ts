@@ -1,0 +1,39 @@
+/** The `nn-workbook` command line. */
+import { runCommand, RUN_HELP } from "./run";
+import { UsageError } from "./paths";
+
+const HELP = `usage: nn-workbook <command> [options]
+
+commands:
+  run <notebook.ipynb>…   execute notebooks headless, write copies to out/
+
+'nn-workbook <command> --help' tells more.
+
+${RUN_HELP}`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  run: runCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    console.log(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  const handler = COMMANDS[command];
+  try {
+    if (!handler) throw new UsageError(`unknown command '${command}'; commands: ${Object.keys(COMMANDS).join(", ")}`);
+    return await handler(rest);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))) {
+      console.error(`nn-workbook: ${(e as Error).message}`);
+      return 2;
+    }
+    if (e instanceof Error && e.name === "DataError") {
+      console.error(`nn-workbook: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}

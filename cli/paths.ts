@@ -1,0 +1,27 @@
+/** Where the project's parts live, from the compiled dist/cli/. */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(__dirname, "..", "..");
+export const NOTEBOOKS = join(ROOT, "notebooks");
+export const OUT = join(ROOT, "out");
+export const VENV_PYTHON = join(ROOT, ".venv", "bin", "python");
+
+/** The project's Python (with Jupyter), or a clear error saying how to get it. */
+export function projectPython(): string {
+  if (!existsSync(VENV_PYTHON)) {
+    throw new UsageError(
+      `${VENV_PYTHON} not found: the project's Jupyter environment is missing.\n` +
+        "Run 'npm install' in the project folder (it creates .venv with JupyterLab and the TypeScript kernel).",
+    );
+  }
+  return VENV_PYTHON;
+}
+
+/** A mistake of the user's: printed without a stack trace, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}

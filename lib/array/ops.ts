@@ -1,0 +1,138 @@
+/**
+ * NumPy-like operations on `Matrix`. Every op returns a new matrix unless its
+ * name ends in `InPlace`. Binary ops broadcast like NumPy for the 2-D cases
+ * the lab needs: same shape, a (1, n) row, an (m, 1) column, or a scalar.
+ */
+import { Matrix } from "./matrix";
+import { kernels } from "./kernels";
+
+export type Operand = Matrix | number;
+
+export interface DotOptions {
+  /** Use aᵀ instead of a (no copy is made). */
+  transA?: boolean;
+  /** Use bᵀ instead of b (no copy is made). */
+  transB?: boolean;
+}
+
+/** Matrix product `op(a) · op(b)`, like `np.dot(a, b)` (or `a.T @ b` with transA). */
+export function dot(a: Matrix, b: Matrix, { transA = false, transB = false }: DotOptions = {}): Matrix {
+  const [m, ka] = transA ? [a.cols, a.rows] : [a.rows, a.cols];
+  const [kb, n] = transB ? [b.cols, b.rows] : [b.rows, b.cols];
+  if (ka !== kb) {
+    const sa = transA ? `(${a.rows}, ${a.cols})ᵀ` : `(${a.rows}, ${a.cols})`;
+    const sb = transB ? `(${b.rows}, ${b.cols})ᵀ` : `(${b.rows}, ${b.cols})`;
+    throw new RangeError(`dot: shapes ${sa} and ${sb} not aligned: ${ka} (dim 1) != ${kb} (dim 0)`);
+  }
+  const out = new Matrix(m, n);
+  kernels().gemm(a.data, b.data, out.data, m, ka, n, transA, transB);
+  return out;
+}
+
+/** `a.T`, copied. */
+export function transpose(a: Matrix): Matrix {
+  const t = new Matrix(a.cols, a.rows);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j];
+  return t;
+}
+
+function broadcast(name: string, a: Matrix, b: Operand, f: (x: number, y: number) => number, out?: Matrix): Matrix {
+  const o = out ?? new Matrix(a.rows, a.cols);
+  const ad = a.data, od = o.data, cols = a.cols;
+  if (typeof b === "number") {
+    for (let i = 0; i < ad.length; i++) od[i] = f(ad[i], b);
+  } else if (b.rows === a.rows && b.cols === a.cols) {
+    const bd = b.data;
+    for (let i = 0; i < ad.length; i++) od[i] = f(ad[i], bd[i]);
+  } else if (b.rows === 1 && b.cols === cols) {
+    const bd = b.data;
+    for (let i = 0; i < a.rows; i++) for (let j = 0, r = i * cols; j < cols; j++) od[r + j] = f(ad[r + j], bd[j]);
+  } else if (b.cols === 1 && b.rows === a.rows) {
+    const bd = b.data;
+    for (let i = 0; i < a.rows; i++) for (let j = 0, r = i * cols, v = bd[i]; j < cols; j++) od[r + j] = f(ad[r + j], v);
+  } else {
+    throw new RangeError(`${name}: operands could not be broadcast together with shapes (${a.rows}, ${a.cols}) (${b.rows}, ${b.cols})`);
+  }
+  return o;
+}
+
+export const add = (a: Matrix, b: Operand): Matrix => broadcast("add", a, b, (x, y) => x + y);
+export const sub = (a: Matrix, b: Operand): Matrix => broadcast("sub", a, b, (x, y) => x - y);
+export const mul = (a: Matrix, b: Operand): Matrix => broadcast("mul", a, b, (x, y) => x * y);
+export const div = (a: Matrix, b: Operand): Matrix => broadcast("div", a, b, (x, y) => x / y);
+
+/** `a += b` (b broadcast), returns a. */
+export const addInPlace = (a: Matrix, b: Operand): Matrix => broadcast("addInPlace", a, b, (x, y) => x + y, a);
+
+/** `a -= alpha · b` with b of a's shape: the gradient step `W = W - ε·dW`, without a temporary. */
+export function subScaledInPlace(a: Matrix, b: Matrix, alpha: number): Matrix {
+  if (a.rows !== b.rows || a.cols !== b.cols) {
+    throw new RangeError(`subScaledInPlace: shapes (${a.rows}, ${a.cols}) and (${b.rows}, ${b.cols}) differ`);
+  }
+  const ad = a.data, bd = b.data;
+  for (let i = 0; i < ad.length; i++) ad[i] -= alpha * bd[i];
+  return a;
+}
+
+/** Element-wise `f(a)`. */
+export function map(a: Matrix, f: (x: number) => number): Matrix {
+  const o = new Matrix(a.rows, a.cols);
+  const ad = a.data, od = o.data;
+  for (let i = 0; i < ad.length; i++) od[i] = f(ad[i]);
+  return o;
+}
+
+export const exp = (a: Matrix): Matrix => map(a, Math.exp);
+export const log = (a: Matrix): Matrix => map(a, Math.log);
+export const tanh = (a: Matrix): Matrix => map(a, Math.tanh);
+
+/**
+ * Sum, like NumPy: `axis` 0 sums each column into a (1, cols) row, `axis` 1
+ * each row into a (rows, 1) column; without axis, the sum of all values.
+ */
+export function sum(a: Matrix): number;
+export function sum(a: Matrix, axis: 0 | 1): Matrix;
+export function sum(a: Matrix, axis?: 0 | 1): Matrix | number {
+  const ad = a.data, cols = a.cols;
+  if (axis === undefined) {
+    let s = 0;
+    for (let i = 0; i < ad.length; i++) s += ad[i];
+    return s;
+  }
+  if (axis === 0) {
+    const o = new Matrix(1, cols);
+    for (let i = 0; i < a.rows; i++) for (let j = 0, r = i * cols; j < cols; j++) o.data[j] += ad[r + j];
+    return o;
+  }
+  const o = new Matrix(a.rows, 1);
+  for (let i = 0; i < a.rows; i++) {
+    let s = 0;
+    for (let j = 0, r = i * cols; j < cols; j++) s += ad[r + j];
+    o.data[i] = s;
+  }
+  return o;
+}
+
+/** Index of the largest value of each row (`.argmax(axis=1)`), first one on ties. */
+export function argmax(a: Matrix): Int32Array {
+  const out = new Int32Array(a.rows);
+  for (let i = 0; i < a.rows; i++) {
+    let best = 0;
+    for (let j = 1, r = i * a.cols; j < a.cols; j++) if (a.data[r + j] > a.data[r + best]) best = j;
+    out[i] = best;
+  }
+  return out;
+}
+
+/** True when no value is NaN or ±Infinity. */
+export function allFinite(a: Matrix): boolean {
+  for (const v of a.data) if (!Number.isFinite(v)) return false;
+  return true;
+}
+
+/** Fraction of zero values (MNIST inputs are mostly zeros). */
+export function sparsity(a: Matrix): number {
+  let z = 0;
+  for (const v of a.data) if (v === 0) z++;
+  return a.size === 0 ? 0 : z / a.size;
+}

@@ -1,0 +1,5 @@
+/** nn-workbook: the lab's functions, its data and its plots. */
+export * from "./array";
+export * from "./npy";
+export * from "./data";
+export * from "./plot";

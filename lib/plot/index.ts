@@ -1,0 +1,4 @@
+export * from "./figure";
+export { figureHtml, pageHtml, resetPlotlyInline } from "./html";
+export { show, showHtml, displayBundle, figureBundle, inNotebook } from "./display";
+export type { MimeBundle } from "./display";
