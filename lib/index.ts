@@ -3,3 +3,4 @@ export * from "./array";
 export * from "./npy";
 export * from "./data";
 export * from "./plot";
+export * from "./table";
