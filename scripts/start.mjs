@@ -16,6 +16,8 @@ if (!existsSync(join(root, "dist", "lib", "index.js"))) {
   process.exit(2);
 }
 const env = { ...process.env, PATH: `${dirname(process.execPath)}:${join(root, "node_modules", ".bin")}:${process.env.PATH ?? ""}` };
-const child = spawn(jupyter, ["lab", `--notebook-dir=${join(root, "notebooks")}`, ...process.argv.slice(2)], { stdio: "inherit", env });
+// JupyterLab refuses to run as root unless told; containers often are root.
+const rootFlag = process.getuid?.() === 0 ? ["--allow-root"] : [];
+const child = spawn(jupyter, ["lab", `--notebook-dir=${join(root, "notebooks")}`, ...rootFlag, ...process.argv.slice(2)], { stdio: "inherit", env });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
