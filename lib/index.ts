@@ -4,3 +4,4 @@ export * from "./npy";
 export * from "./data";
 export * from "./plot";
 export * from "./table";
+export * from "./nn";

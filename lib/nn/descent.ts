@@ -1,0 +1,107 @@
+/**
+ * Batch gradient descent with a fixed learning rate (consignes 5, 8, 9, 13):
+ * the loop both networks share. Each pass predicts on the whole training set,
+ * records the loss (and the test loss when test data is given), computes the
+ * partial derivatives and updates every parameter: P = P − ε·dP.
+ */
+import { performance } from "node:perf_hooks";
+import { Matrix } from "../array/matrix";
+import { allFinite, subScaledInPlace } from "../array/ops";
+import { evaluate_loss } from "./loss";
+
+/** What the loop needs to know of a network. */
+export interface Network<P> {
+  /** The handout's predict function: ŷ for the samples x. */
+  predict(x: Matrix, parameters: P): Matrix;
+  /** The handout's partial-derivative function: one gradient per parameter, in `tensors` order. */
+  derivatives(x: Matrix, y: Matrix, y_hat: Matrix, parameters: P): Matrix[];
+  /** The parameter matrices, in the order of `derivatives`. */
+  tensors(parameters: P): Matrix[];
+  /** A deep copy, so that training never changes the caller's parameters. */
+  copy(parameters: P): P;
+}
+
+export interface PassInfo {
+  /** 0-based index of the pass. */
+  pass: number;
+  num_passes: number;
+  train_loss: number;
+  test_loss?: number;
+}
+
+export interface GradientDescentOptions {
+  /** Consigne 9: test data, whose loss is recorded at every pass. */
+  x_test?: Matrix;
+  y_test?: Matrix;
+  /** Called after each pass's losses are computed (progress bars, live plots). */
+  onPass?: (info: PassInfo) => void;
+  /** Do not print the message when training stops early. */
+  quiet?: boolean;
+}
+
+export interface TrainingResult<P> {
+  /** The trained parameters (a copy: the ones passed in are unchanged). */
+  parameters: P;
+  /** train_loss[i]: the training loss before the i-th update. */
+  train_loss: number[];
+  /** test_loss[i]: the test loss before the i-th update (empty without test data). */
+  test_loss: number[];
+  /** Updates done. */
+  passes: number;
+  /** Why training stopped early (NaN/Infinity), if it did. */
+  stopped?: string;
+  /** Wall time per pass, in ms. */
+  ms_per_pass: number;
+}
+
+function checkInputs(x: Matrix, y: Matrix, num_passes: number, epsilon: number, what: string): void {
+  if (x.rows !== y.rows) throw new RangeError(`${what}: x has ${x.rows} rows but y has ${y.rows}; each sample needs its label`);
+  if (!Number.isInteger(num_passes) || num_passes < 0) throw new RangeError(`${what}: num_passes must be a non-negative integer, got ${num_passes}`);
+  if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new RangeError(`${what}: epsilon (the learning rate) must be a positive number, got ${epsilon}`);
+}
+
+/** Runs `num_passes` passes of batch gradient descent on `network`. */
+export function gradient_descent<P>(
+  network: Network<P>,
+  x_train: Matrix,
+  y_train: Matrix,
+  parameters: P,
+  num_passes: number,
+  epsilon: number,
+  options: GradientDescentOptions = {},
+  what = "gradient_descent",
+): TrainingResult<P> {
+  checkInputs(x_train, y_train, num_passes, epsilon, what);
+  const { x_test, y_test } = options;
+  if ((x_test === undefined) !== (y_test === undefined)) throw new TypeError(`${what}: give both x_test and y_test, or neither`);
+  if (x_test && y_test && x_test.rows !== y_test.rows) throw new RangeError(`${what}: x_test has ${x_test.rows} rows but y_test has ${y_test.rows}`);
+  const p = network.copy(parameters);
+  const tensors = network.tensors(p);
+  const train_loss: number[] = [];
+  const test_loss: number[] = [];
+  let stopped: string | undefined;
+  let passes = 0;
+  const started = performance.now();
+  for (let i = 0; i < num_passes; i++) {
+    const y_hat = network.predict(x_train, p);
+    const loss = evaluate_loss(y_train, y_hat);
+    train_loss.push(loss);
+    const tl = x_test && y_test ? evaluate_loss(y_test, network.predict(x_test, p)) : undefined;
+    if (tl !== undefined) test_loss.push(tl);
+    options.onPass?.({ pass: i, num_passes, train_loss: loss, test_loss: tl });
+    if (!Number.isFinite(loss)) {
+      stopped = `${what}: the loss became ${loss} at pass ${i}; training stopped, the history so far is kept. The learning rate ε = ${epsilon} is probably too large for this data (the gradient is a sum over the N samples): try a smaller one.`;
+      break;
+    }
+    const grads = network.derivatives(x_train, y_train, y_hat, p);
+    tensors.forEach((t, k) => subScaledInPlace(t, grads[k], epsilon));
+    passes++;
+    if (!tensors.every(allFinite)) {
+      stopped = `${what}: the parameters became NaN or infinite at pass ${i}; training stopped, the history so far is kept. The learning rate ε = ${epsilon} is too large for this data: try a smaller one.`;
+      break;
+    }
+  }
+  if (stopped && !options.quiet) console.warn(stopped);
+  const ms_per_pass = train_loss.length === 0 ? 0 : (performance.now() - started) / train_loss.length;
+  return { parameters: p, train_loss, test_loss, passes, stopped, ms_per_pass };
+}

@@ -1,0 +1,6 @@
+export { softmax } from "./softmax";
+export { evaluate_loss, categorical_cross_entropy, LOG_EPSILON } from "./loss";
+export { accuracy } from "./accuracy";
+export { gradient_descent } from "./descent";
+export type { Network, PassInfo, GradientDescentOptions, TrainingResult } from "./descent";
+export * from "./one-layer";
