@@ -1,18 +1,23 @@
 /** The `nn-workbook` command line. */
 import { runCommand, RUN_HELP } from "./run";
+import { trainCommand, TRAIN_HELP } from "./train";
 import { UsageError } from "./paths";
 
 const HELP = `usage: nn-workbook <command> [options]
 
 commands:
   run <notebook.ipynb>…   execute notebooks headless, write copies to out/
+  train                   train a network of the lab, report losses, accuracy, speed
 
 'nn-workbook <command> --help' tells more.
 
-${RUN_HELP}`;
+${RUN_HELP}
+
+${TRAIN_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
+  train: trainCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -5,3 +5,4 @@ export * from "./data";
 export * from "./plot";
 export * from "./table";
 export * from "./nn";
+export * from "./source";

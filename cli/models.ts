@@ -1,0 +1,70 @@
+/** The networks `train` knows, each with the handout's defaults. */
+import { Matrix } from "../lib/array";
+import type { Dataset } from "../lib/data";
+import { init_one_layer_nn, predict_one_layer_nn, gradient_descent_one_layer_nn } from "../lib/nn";
+import type { GradientDescentOptions, TrainingResult } from "../lib/nn";
+import { UsageError } from "./paths";
+
+export interface InitRequest {
+  D: number;
+  K: number;
+  hidden: number;
+  seed: number;
+  /** Parameters read with --init, by name. */
+  given?: Record<string, Matrix>;
+  source?: string;
+}
+
+interface ModelSpec<P> {
+  defaults: { num_passes: number; epsilon: number; hidden_dim?: number };
+  parameterNames: readonly string[];
+  init(req: InitRequest): P;
+  predict(x: Matrix, p: P): Matrix;
+  train(data: Dataset, p: P, passes: number, epsilon: number, opts: GradientDescentOptions): TrainingResult<P>;
+}
+
+/** A trained network, whatever its parameters' type. */
+export interface Fitted {
+  result: TrainingResult<unknown>;
+  predict(x: Matrix): Matrix;
+}
+
+export interface ModelEntry {
+  defaults: ModelSpec<unknown>["defaults"];
+  parameterNames: readonly string[];
+  fit(data: Dataset, req: InitRequest, passes: number, epsilon: number, opts: GradientDescentOptions): Fitted;
+}
+
+/** Hides the parameter type P behind `fit`, so models of different P share one table. */
+function entry<P>(spec: ModelSpec<P>): ModelEntry {
+  return {
+    defaults: spec.defaults,
+    parameterNames: spec.parameterNames,
+    fit(data, req, passes, epsilon, opts) {
+      const result = spec.train(data, spec.init(req), passes, epsilon, opts);
+      return { result, predict: (x) => spec.predict(x, result.parameters) };
+    },
+  };
+}
+
+/** A given parameter with the expected shape; (K,) vectors read as (1, K) are fine. */
+function given(req: InitRequest, name: string, rows: number, cols: number): Matrix {
+  const m = req.given![name];
+  if (m.rows !== rows || m.cols !== cols) {
+    throw new UsageError(`--init ${req.source}: ${name}.npy is (${m.rows}, ${m.cols}) but must be (${rows}, ${cols}) for this data`);
+  }
+  return m;
+}
+
+export const MODELS = {
+  "one-layer": entry({
+    defaults: { num_passes: 200, epsilon: 1e-5 },
+    parameterNames: ["W", "b"],
+    init: (req) => (req.given ? { W: given(req, "W", req.D, req.K), b: given(req, "b", 1, req.K) } : init_one_layer_nn(req.D, req.K, req.seed)),
+    predict: predict_one_layer_nn,
+    train: (d, p, n, e, o) => gradient_descent_one_layer_nn(d.x_train, d.y_train, p, n, e, o),
+  }),
+} satisfies Record<string, ModelEntry>;
+
+export type ModelName = keyof typeof MODELS;
+export const MODEL_NAMES = Object.keys(MODELS) as ModelName[];

@@ -1,0 +1,2 @@
+export { showSource, sourceOf } from "./source";
+export type { SourceSnippet } from "./source";
