@@ -5,7 +5,7 @@ import {
   softmax, evaluate_loss, categorical_cross_entropy, accuracy,
   init_one_layer_nn, predict_one_layer_nn, partial_derivative_one_layer_nn, gradient_descent_one_layer_nn,
 } from "../lib/nn";
-import { numericGradient, relativeError } from "./gradcheck";
+import { numericGradient, relativeError } from "../lib/nn";
 import { maxAbsDiff } from "./helpers";
 
 describe("part 1: softmax and the loss", () => {

@@ -4,3 +4,4 @@ export { accuracy } from "./accuracy";
 export { gradient_descent } from "./descent";
 export type { Network, PassInfo, GradientDescentOptions, TrainingResult } from "./descent";
 export * from "./one-layer";
+export { numericGradient, relativeError } from "./gradcheck";

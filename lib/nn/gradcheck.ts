@@ -1,5 +1,8 @@
-/** Central finite differences: the oracle for hand-written and autograd gradients. */
-import { Matrix } from "../lib/array";
+/**
+ * Gradient checking by central finite differences: the oracle for the
+ * hand-written (and autograd) gradients, in the tests and in the notebooks.
+ */
+import { Matrix } from "../array/matrix";
 
 /** d f / d m, entry by entry, by central differences (m is restored). */
 export function numericGradient(f: () => number, m: Matrix, h = 1e-6): Matrix {
