@@ -1,6 +1,7 @@
 /** The `nn-workbook` command line. */
 import { runCommand, RUN_HELP } from "./run";
 import { trainCommand, TRAIN_HELP } from "./train";
+import { answersCommand, ANSWERS_HELP } from "./answers";
 import { UsageError } from "./paths";
 
 const HELP = `usage: nn-workbook <command> [options]
@@ -8,16 +9,20 @@ const HELP = `usage: nn-workbook <command> [options]
 commands:
   run <notebook.ipynb>…   execute notebooks headless, write copies to out/
   train                   train a network of the lab, report losses, accuracy, speed
+  answers [--check]       write answers.md from the notebooks' recorded values (or check it)
 
 'nn-workbook <command> --help' tells more.
 
 ${RUN_HELP}
 
-${TRAIN_HELP}`;
+${TRAIN_HELP}
+
+${ANSWERS_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   train: trainCommand,
+  answers: answersCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

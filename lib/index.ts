@@ -6,3 +6,4 @@ export * from "./plot";
 export * from "./table";
 export * from "./nn";
 export * from "./source";
+export * from "./answers";

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { runNotebook } from "../cli/run";
 import { NOTEBOOKS, OUT } from "../cli/paths";
 import { renderedDom, figuresRendered } from "./browser";
+import { collectValues, checkAnswers } from "../cli/answers";
 
 const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
 
@@ -28,9 +29,11 @@ describe("notebooks", function () {
     }
   });
 
+  const executed: string[] = [];
   for (const nb of notebooks) {
     it(`${nb} runs headless and its HTML draws every figure`, async () => {
       const r = await runNotebook(join(NOTEBOOKS, nb), { outDir: join(OUT, "test"), html: true });
+      executed.push(r.output);
       assert.ok(r.ok, `${nb}: cell ${r.failed_cell} failed (${r.reason}):\n${r.source}\n${r.error}`);
       const figures = cellsOf(r.output).flatMap((c) => (c.outputs ?? []) as { data?: Record<string, unknown> }[]).filter((o) => o.data?.["application/vnd.plotly.v1+json"]);
       const drawn = figuresRendered(renderedDom(r.html!));
@@ -38,6 +41,17 @@ describe("notebooks", function () {
       drawn.forEach((ok, i) => assert.ok(ok, `${nb}: figure ${i + 1} of ${drawn.length} was not drawn`));
     });
   }
+
+  it("answers.md and every answer cell agree with the values these runs recorded", function () {
+    if (executed.length !== notebooks.length) this.skip(); // a notebook failed above
+    const values = collectValues(executed);
+    assert.deepEqual(checkAnswers(values), []);
+    // The check can fail: a changed number is caught, a changed timing is not.
+    const changed = { ...values, one_layer_acc_test: "0.123" };
+    assert.ok(checkAnswers(changed).some((p) => /answers\.md does not match/.test(p)));
+    assert.ok(checkAnswers(changed).some((p) => /answer cell 'c7' does not match/.test(p)));
+    assert.deepEqual(checkAnswers({ ...values, ms_one_layer: "999.9" }), []);
+  });
 });
 
 describe("nn-workbook run", function () {

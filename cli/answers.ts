@@ -1,0 +1,179 @@
+/**
+ * `nn-workbook answers`: answers.md and the notebooks' answer cells, rendered
+ * from answers/template.md with the values the notebooks record when they run
+ * (`record(...)`). `--check` recomputes and compares instead of writing.
+ */
+import { readFileSync, readdirSync, writeFileSync, renameSync } from "node:fs";
+import { join, basename } from "node:path";
+import { parseArgs } from "node:util";
+import { VALUES_MIME } from "../lib/answers";
+import type { Recorded } from "../lib/answers";
+import { runNotebook } from "./run";
+import { NOTEBOOKS, OUT, ROOT, UsageError } from "./paths";
+
+export const TEMPLATE = join(ROOT, "answers", "template.md");
+export const ANSWERS = join(ROOT, "answers.md");
+
+interface NotebookCell {
+  cell_type: string;
+  source: string | string[];
+  metadata: { tags?: string[] };
+  outputs?: { output_type: string; data?: Record<string, unknown> }[];
+}
+interface NotebookJson {
+  cells: NotebookCell[];
+}
+
+const text = (s: string | string[]) => (Array.isArray(s) ? s.join("") : s);
+const readNb = (file: string): NotebookJson => JSON.parse(readFileSync(file, "utf8"));
+
+/** The values recorded in executed notebooks; a key recorded twice with two values is an error. */
+export function collectValues(executed: string[]): Recorded {
+  const values: Recorded = {};
+  const from: Record<string, string> = {};
+  for (const file of executed) {
+    for (const cell of readNb(file).cells) {
+      for (const out of cell.outputs ?? []) {
+        const rec = out.data?.[VALUES_MIME] as Recorded | undefined;
+        if (!rec) continue;
+        for (const [k, v] of Object.entries(rec)) {
+          if (k in values && values[k] !== v) throw new Error(`value '${k}' recorded twice: ${values[k]} (${from[k]}) and ${v} (${basename(file)})`);
+          values[k] = v;
+          from[k] = basename(file);
+        }
+      }
+    }
+  }
+  return values;
+}
+
+/** Durations vary between runs: they are quoted but never compared. */
+const isTiming = (key: string) => key.startsWith("ms_");
+const PLACEHOLDER = /\{\{([a-z][a-z0-9_]*)\}\}/g;
+
+/** The template with its {{key}} placeholders filled; a key nobody recorded is an error. */
+export function render(template: string, values: Recorded): string {
+  const missing = new Set<string>();
+  const out = template.replace(PLACEHOLDER, (_, k: string) => {
+    if (!(k in values)) missing.add(k);
+    return values[k] ?? `{{${k}}}`;
+  });
+  if (missing.size) throw new Error(`no notebook records ${[...missing].map((k) => `'${k}'`).join(", ")}: add them to a record(...) call`);
+  return out;
+}
+
+/** A regular expression matching the rendered template whatever the timings are. */
+function matcher(template: string, values: Recorded): RegExp {
+  let re = "", last = 0;
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    re += escape(template.slice(last, m.index)) + (isTiming(m[1]) ? "[0-9.]+" : escape(values[m[1]] ?? `{{${m[1]}}}`));
+    last = m.index! + m[0].length;
+  }
+  return new RegExp(`^${re}${escape(template.slice(last))}$`);
+}
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The answer sections of the template: `<!-- answer: key -->…<!-- /answer -->`. */
+export function sections(template: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const m of template.matchAll(/<!-- answer: ([\w-]+) -->\n([\s\S]*?)\n<!-- \/answer -->/g)) {
+    if (map.has(m[1])) throw new Error(`answers/template.md: section '${m[1]}' appears twice`);
+    map.set(m[1], m[2]);
+  }
+  return map;
+}
+
+/** The key of an answer cell: its tags are ["answer", key]. */
+const answerKey = (cell: NotebookCell) => (cell.metadata.tags?.includes("answer") ? cell.metadata.tags.find((t) => t !== "answer") : undefined);
+
+const cellText = (section: string) => `${section}\n\n<sub>Réponse générée par \`npm run answers\` à partir des valeurs que ce cahier enregistre.</sub>`;
+
+/** Differences between what the values say and what answers.md and the notebooks' answer cells hold. */
+export function checkAnswers(values: Recorded, notebooks: string[] = notebookFiles()): string[] {
+  const template = readFileSync(TEMPLATE, "utf8");
+  const problems: string[] = [];
+  render(template, values); // throws on a missing value
+  if (!matcher(template, values).test(readFileSync(ANSWERS, "utf8"))) problems.push("answers.md does not match the recorded values: run 'npm run answers'");
+  const secs = sections(template);
+  const seen = new Set<string>();
+  for (const nb of notebooks) {
+    for (const cell of readNb(nb).cells) {
+      const key = answerKey(cell);
+      if (key === undefined) continue;
+      const section = secs.get(key);
+      if (section === undefined) {
+        problems.push(`${basename(nb)}: answer cell '${key}' has no section in answers/template.md`);
+        continue;
+      }
+      seen.add(key);
+      if (!matcher(cellText(section), values).test(text(cell.source))) problems.push(`${basename(nb)}: answer cell '${key}' does not match the recorded values: run 'npm run answers'`);
+    }
+  }
+  for (const key of secs.keys()) if (!seen.has(key)) problems.push(`answers/template.md: section '${key}' has no answer cell in any notebook`);
+  return problems;
+}
+
+export function notebookFiles(): string[] {
+  return readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(NOTEBOOKS, f));
+}
+
+function writeAtomic(file: string, content: string): void {
+  writeFileSync(`${file}.tmp`, content);
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Rewrites answers.md and the answer cells of the (source) notebooks. */
+export function writeAnswers(values: Recorded, notebooks: string[] = notebookFiles()): void {
+  const template = readFileSync(TEMPLATE, "utf8");
+  const secs = sections(template);
+  const rendered = render(template, values);
+  for (const nb of notebooks) {
+    const raw = readFileSync(nb, "utf8");
+    const json = JSON.parse(raw) as NotebookJson;
+    let changed = false;
+    for (const cell of json.cells) {
+      const key = answerKey(cell);
+      const section = key === undefined ? undefined : secs.get(key);
+      if (section === undefined) continue;
+      const source = render(cellText(section), values);
+      if (text(cell.source) !== source) {
+        cell.source = source;
+        changed = true;
+      }
+    }
+    if (changed) writeAtomic(nb, JSON.stringify(json, null, 1) + "\n");
+  }
+  writeAtomic(ANSWERS, rendered);
+}
+
+export async function answersCommand(argv: string[]): Promise<number> {
+  const { values: opts } = parseArgs({ args: argv, options: { check: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } } });
+  if (opts.help) {
+    console.log(ANSWERS_HELP);
+    return 0;
+  }
+  const executed: string[] = [];
+  for (const nb of notebookFiles()) {
+    process.stdout.write(`▶ ${basename(nb)} … `);
+    const r = await runNotebook(nb, { outDir: join(OUT, "answers") });
+    if (!r.ok) throw new UsageError(`${basename(nb)}: cell ${(r.failed_cell ?? 0) + 1} failed:\n${r.error}`);
+    console.log(`ok (${r.seconds.toFixed(0)} s)`);
+    executed.push(r.output);
+  }
+  const values = collectValues(executed);
+  if (opts.check) {
+    const problems = checkAnswers(values);
+    problems.forEach((p) => console.error(p));
+    console.log(problems.length ? `${problems.length} problem(s)` : `answers.md and the answer cells agree with the ${Object.keys(values).length} recorded values`);
+    return problems.length ? 1 : 0;
+  }
+  writeAnswers(values);
+  console.log(`wrote answers.md and the answer cells (${Object.keys(values).length} values)`);
+  return 0;
+}
+
+export const ANSWERS_HELP = `usage: nn-workbook answers [--check]
+
+Runs every notebook with its default parameters, reads the values they record,
+and writes answers.md and the notebooks' answer cells from answers/template.md.
+  --check   compare instead of writing; exit 1 on any difference (timings are not compared)`;

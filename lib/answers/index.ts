@@ -1,0 +1,2 @@
+export { record, VALUES_MIME } from "./record";
+export type { Recorded } from "./record";

@@ -1,0 +1,61 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../cli/paths";
+import { init_one_layer_nn } from "../lib/nn";
+import { saveMatrix, writeNpy } from "../lib/npy";
+import { tempDir, removeDir } from "./helpers";
+
+const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "nn-workbook.js"), ...args], { encoding: "utf8", cwd: ROOT });
+
+describe("nn-workbook train", function () {
+  this.timeout(60000);
+  let dir: string;
+  beforeEach(() => (dir = tempDir()));
+  afterEach(() => removeDir(dir));
+
+  it("--model one-layer --json writes the losses, accuracies and speed", () => {
+    const r = cli("train", "--model", "one-layer", "--passes", "30", "--json", join(dir, "r.json"));
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
+    assert.deepEqual(Object.keys(j).sort(), ["model", "ms_per_pass", "passes", "test_accuracy", "test_loss", "train_accuracy", "train_loss"]);
+    assert.equal(j.passes, 30);
+    assert.equal(j.train_loss.length, 30);
+    assert.equal(j.test_loss.length, 30);
+    assert.ok(j.train_loss[29] < j.train_loss[0]);
+    assert.ok(j.test_accuracy > 0.5 && j.test_accuracy <= 1);
+    assert.match(r.stdout, /accuracy\s+train 0\.\d{4}\s+test 0\.\d{4}/);
+  });
+
+  it("--init starts from W.npy and b.npy (b as (K,) or (1, K)), the same as the seeded init", () => {
+    const p = init_one_layer_nn(784, 3, 4);
+    saveMatrix(join(dir, "W.npy"), p.W);
+    writeNpy(join(dir, "b.npy"), p.b.data, [3]);
+    const a = cli("train", "--init", dir, "--passes", "5", "--json", join(dir, "a.json"));
+    const b = cli("train", "--seed", "4", "--passes", "5", "--json", join(dir, "b.json"));
+    assert.equal(a.status, 0, a.stderr);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, "a.json"), "utf8")).train_loss, JSON.parse(readFileSync(join(dir, "b.json"), "utf8")).train_loss);
+  });
+
+  it("says what is wrong with bad options and files", () => {
+    const cases: [string[], RegExp][] = [
+      [["train", "--passes=-3"], /--passes must be an integer ≥ 0, got '-3'/],
+      [["train", "--epsilon", "0"], /--epsilon must be a positive number, got '0'/],
+      [["train", "--model", "cnn"], /--model must be one of one-layer/],
+      [["train", "--init", join(dir, "none")], /--init .*none: folder not found/],
+      [["train", "--init", dir], /--init .*: W\.npy is missing/],
+      [["train", "--data", join(dir, "nodata")], /nodata: data folder not found/],
+      [["train", "--bogus"], /Unknown option '--bogus'/],
+      [["frobnicate"], /unknown command 'frobnicate'/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = cli(...args);
+      assert.equal(r.status, 2, `${args.join(" ")}: exit ${r.status}\n${r.stderr}`);
+      assert.match(r.stderr, pattern);
+    }
+    saveMatrix(join(dir, "W.npy"), init_one_layer_nn(10, 3).W);
+    saveMatrix(join(dir, "b.npy"), init_one_layer_nn(10, 3).b);
+    assert.match(cli("train", "--init", dir).stderr, /W\.npy is \(10, 3\) but must be \(784, 3\)/);
+  });
+});
