@@ -1,7 +1,10 @@
 /** The networks `train` knows, each with the handout's defaults. */
 import { Matrix } from "../lib/array";
 import type { Dataset } from "../lib/data";
-import { init_one_layer_nn, predict_one_layer_nn, gradient_descent_one_layer_nn } from "../lib/nn";
+import {
+  init_one_layer_nn, predict_one_layer_nn, gradient_descent_one_layer_nn,
+  init_two_layers_nn, predict_two_layers_nn, gradient_descent_two_layers_nn,
+} from "../lib/nn";
 import type { GradientDescentOptions, TrainingResult } from "../lib/nn";
 import { UsageError } from "./paths";
 
@@ -10,6 +13,8 @@ export interface InitRequest {
   K: number;
   hidden: number;
   seed: number;
+  /** True when --hidden was given explicitly. */
+  hiddenGiven?: boolean;
   /** Parameters read with --init, by name. */
   given?: Record<string, Matrix>;
   source?: string;
@@ -63,6 +68,18 @@ export const MODELS = {
     init: (req) => (req.given ? { W: given(req, "W", req.D, req.K), b: given(req, "b", 1, req.K) } : init_one_layer_nn(req.D, req.K, req.seed)),
     predict: predict_one_layer_nn,
     train: (d, p, n, e, o) => gradient_descent_one_layer_nn(d.x_train, d.y_train, p, n, e, o),
+  }),
+  "two-layers": entry({
+    defaults: { num_passes: 2000, epsilon: 1e-3, hidden_dim: 100 },
+    parameterNames: ["W1", "b1", "W2", "b2"],
+    init: (req) => {
+      if (!req.given) return init_two_layers_nn(req.D, req.hidden, req.K, req.seed);
+      const Q = req.given.W1.cols;
+      if (req.hidden !== Q && req.hiddenGiven) throw new UsageError(`--hidden ${req.hidden} but --init ${req.source}: W1.npy has Q = ${Q} columns`);
+      return { W1: given(req, "W1", req.D, Q), b1: given(req, "b1", 1, Q), W2: given(req, "W2", Q, req.K), b2: given(req, "b2", 1, req.K) };
+    },
+    predict: predict_two_layers_nn,
+    train: (d, p, n, e, o) => gradient_descent_two_layers_nn(d.x_train, d.y_train, p, p.W1.cols, n, e, o),
   }),
 } satisfies Record<string, ModelEntry>;
 

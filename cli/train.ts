@@ -74,7 +74,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const init = values.init ? readInit(resolve(values.init), model.parameterNames) : undefined;
 
   const bar = progressBar(name, passes);
-  const fitted = model.fit(data, { D, K, hidden, seed, given: init, source: values.init }, passes, epsilon, {
+  const fitted = model.fit(data, { D, K, hidden, seed, hiddenGiven: values.hidden !== undefined, given: init, source: values.init }, passes, epsilon, {
     x_test: data.x_test,
     y_test: data.y_test,
     quiet: true,
@@ -101,7 +101,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const last = (a: number[]) => (a.length ? a[a.length - 1].toFixed(6) : "-");
     console.log(
       [
-        `model          ${name}${model.defaults.hidden_dim !== undefined ? ` (Q = ${hidden})` : ""}, ${values.init ? `init from ${values.init}` : `seed ${seed}`}`,
+        `model          ${name}${model.defaults.hidden_dim !== undefined ? ` (Q = ${init ? init.W1.cols : hidden})` : ""}, ${values.init ? `init from ${values.init}` : `seed ${seed}`}`,
         `data           N = ${data.x_train.rows} train, ${data.x_test.rows} test, D = ${D}, K = ${K}`,
         `passes         ${report.passes} of ${passes}, ε = ${epsilon}`,
         `loss           train ${last(report.train_loss)}  test ${last(report.test_loss)}  (before the last update)`,
@@ -125,7 +125,9 @@ final losses, accuracies and ms per pass.
   --data DIR       folder with x.npy, y.npy, xt.npy, yt.npy (default: the shipped data)
   --dataset NAME   named dataset in the data folder (default 'digit 3 classes';
                    'digit 3 classes full' is built from MNIST on first use)
-  --init DIR       start from .npy parameters (one-layer: W.npy, b.npy) instead of a seeded init
+  --init DIR       start from .npy parameters instead of a seeded init
+                   (one-layer: W.npy, b.npy; two-layers: W1.npy, b1.npy, W2.npy, b2.npy)
+  --hidden Q       hidden units of the two-layer net (default 100, the handout's)
   --passes N       gradient-descent passes (default: the handout's, per model)
   --epsilon E      learning rate (default: the handout's, per model)
   --seed S         seed of the random init (default 0)

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../cli/paths";
-import { init_one_layer_nn } from "../lib/nn";
+import { init_one_layer_nn, init_two_layers_nn } from "../lib/nn";
 import { saveMatrix, writeNpy } from "../lib/npy";
 import { tempDir, removeDir } from "./helpers";
 
@@ -38,11 +38,35 @@ describe("nn-workbook train", function () {
     assert.deepEqual(JSON.parse(readFileSync(join(dir, "a.json"), "utf8")).train_loss, JSON.parse(readFileSync(join(dir, "b.json"), "utf8")).train_loss);
   });
 
+  it("--model two-layers --hidden Q trains the two-layer net, from --init W1, b1, W2, b2 too", () => {
+    const r = cli("train", "--model", "two-layers", "--hidden", "10", "--passes", "20", "--json", join(dir, "r.json"));
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /two-layers \(Q = 10\)/);
+    const j = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
+    assert.equal(j.train_loss.length, 20);
+    assert.ok(j.train_loss[19] < j.train_loss[0]);
+    const p = init_two_layers_nn(784, 7, 3, 9);
+    for (const [k, m] of Object.entries(p)) saveMatrix(join(dir, `${k}.npy`), m);
+    const i = cli("train", "--model", "two-layers", "--init", dir, "--passes", "3");
+    assert.equal(i.status, 0, i.stderr);
+    assert.match(i.stdout, /Q = 7/);
+    assert.match(cli("train", "--model", "two-layers", "--init", dir, "--hidden", "5").stderr, /--hidden 5 but --init .*W1\.npy has Q = 7/);
+  });
+
+  it("exits 1 with the divergence message, and still writes the JSON", () => {
+    const r = cli("train", "--model", "two-layers", "--hidden", "10", "--passes", "30", "--epsilon", "0.5", "--json", join(dir, "d.json"));
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /the descent diverges/);
+    const j = JSON.parse(readFileSync(join(dir, "d.json"), "utf8"));
+    assert.ok(j.passes < 30 && /diverges/.test(j.stopped));
+  });
+
   it("says what is wrong with bad options and files", () => {
     const cases: [string[], RegExp][] = [
       [["train", "--passes=-3"], /--passes must be an integer ≥ 0, got '-3'/],
       [["train", "--epsilon", "0"], /--epsilon must be a positive number, got '0'/],
-      [["train", "--model", "cnn"], /--model must be one of one-layer/],
+      [["train", "--model", "cnn"], /--model must be one of one-layer, two-layers/],
+      [["train", "--hidden", "10"], /--hidden does not apply to --model one-layer/],
       [["train", "--init", join(dir, "none")], /--init .*none: folder not found/],
       [["train", "--init", dir], /--init .*: W\.npy is missing/],
       [["train", "--data", join(dir, "nodata")], /nodata: data folder not found/],

@@ -1,7 +1,7 @@
 /**
  * The compute kernels behind the array ops. Model code never calls these; it
  * calls `ops.ts`. A faster backend (WebAssembly, worker threads) replaces
- * them with `setKernels` and is checked against `jsKernels`, the oracle.
+ * them with `setKernels` and is checked against `referenceKernels`.
  */
 
 export interface Kernels {
@@ -18,9 +18,43 @@ export interface Kernels {
 }
 
 /**
- * Plain TypeScript kernels. Loop orders keep the inner loop on contiguous
- * rows, and a zero of `a` skips its whole row update: MNIST pixels are ~84 %
- * zeros, so X·W and Xᵀ·δ cost a fraction of their dense flops.
+ * The textbook triple loop: slow, obviously right. The oracle the tests
+ * compare every faster kernel with.
+ */
+export const referenceKernels: Kernels = {
+  gemm(a, b, out, m, k, n, transA, transB) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+        out[i * n + j] = s;
+      }
+    }
+  },
+};
+
+/**
+ * out[row, :] += Σ_q vals[q] · b[rows[q], :] for the `count` pairs gathered,
+ * four rows of b at a time: one read and write of the output row serves four
+ * multiply-adds (about twice as fast as one at a time in V8).
+ */
+function accumulateRows(out: Float64Array, oi: number, b: Float64Array, rows: Int32Array, vals: Float64Array, count: number, n: number): void {
+  let q = 0;
+  for (; q + 4 <= count; q += 4) {
+    const r0 = rows[q], r1 = rows[q + 1], r2 = rows[q + 2], r3 = rows[q + 3];
+    const v0 = vals[q], v1 = vals[q + 1], v2 = vals[q + 2], v3 = vals[q + 3];
+    for (let j = 0; j < n; j++) out[oi + j] += v0 * b[r0 + j] + v1 * b[r1 + j] + v2 * b[r2 + j] + v3 * b[r3 + j];
+  }
+  for (; q < count; q++) {
+    const r0 = rows[q], v0 = vals[q];
+    for (let j = 0; j < n; j++) out[oi + j] += v0 * b[r0 + j];
+  }
+}
+
+/**
+ * Plain TypeScript kernels. Only the non-zeros of `a` are visited: MNIST
+ * pixels are ~84 % zeros, so X·W1 and Xᵀ·δ2 cost a fraction of their dense
+ * flops; the products then run as row updates on contiguous memory.
  */
 export const jsKernels: Kernels = {
   gemm(a, b, out, m, k, n, transA, transB) {
@@ -40,27 +74,32 @@ export const jsKernels: Kernels = {
       return;
     }
     if (transA) {
-      // a stored (k, m): out[i, :] += a[p, i] · b[p, :], row p of a walked once.
+      // a stored (k, m): out[i, :] = Σ_p a[p, i] · b[p, :]. The non-zeros of
+      // each column of a are first gathered (a CSC index, by counting sort).
+      const start = new Int32Array(m + 1);
+      for (let p = 0; p < k; p++) for (let i = 0, ap = p * m; i < m; i++) if (a[ap + i] !== 0) start[i + 1]++;
+      for (let i = 0; i < m; i++) start[i + 1] += start[i];
+      const rows = new Int32Array(start[m]), vals = new Float64Array(start[m]), fill = start.slice(0, m);
       for (let p = 0; p < k; p++) {
-        const ap = p * m, bp = p * n;
-        for (let i = 0; i < m; i++) {
+        for (let i = 0, ap = p * m; i < m; i++) {
           const v = a[ap + i];
-          if (v === 0) continue;
-          const oi = i * n;
-          for (let j = 0; j < n; j++) out[oi + j] += v * b[bp + j];
+          if (v !== 0) { rows[fill[i]] = p * n; vals[fill[i]++] = v; }
         }
+      }
+      for (let i = 0; i < m; i++) {
+        accumulateRows(out, i * n, b, rows.subarray(start[i], start[i + 1]), vals.subarray(start[i], start[i + 1]), start[i + 1] - start[i], n);
       }
       return;
     }
-    // a stored (m, k): out[i, :] += a[i, p] · b[p, :].
+    // a stored (m, k): out[i, :] = Σ_p a[i, p] · b[p, :] over the non-zeros of row i.
+    const rows = new Int32Array(k), vals = new Float64Array(k);
     for (let i = 0; i < m; i++) {
-      const ai = i * k, oi = i * n;
-      for (let p = 0; p < k; p++) {
+      let count = 0;
+      for (let p = 0, ai = i * k; p < k; p++) {
         const v = a[ai + p];
-        if (v === 0) continue;
-        const bp = p * n;
-        for (let j = 0; j < n; j++) out[oi + j] += v * b[bp + j];
+        if (v !== 0) { rows[count] = p * n; vals[count++] = v; }
       }
+      accumulateRows(out, i * n, b, rows, vals, count, n);
     }
   },
 };

@@ -37,6 +37,11 @@ export interface GradientDescentOptions {
   onPass?: (info: PassInfo) => void;
   /** Do not print the message when training stops early. */
   quiet?: boolean;
+  /**
+   * Keep going when the loss diverges (rises above 2 × its first value + 1),
+   * e.g. to plot the oscillations; `diverged_at` still records it.
+   */
+  continue_on_divergence?: boolean;
 }
 
 export interface TrainingResult<P> {
@@ -48,8 +53,10 @@ export interface TrainingResult<P> {
   test_loss: number[];
   /** Updates done. */
   passes: number;
-  /** Why training stopped early (NaN/Infinity), if it did. */
+  /** Why training stopped early (divergence, NaN/Infinity), if it did. */
   stopped?: string;
+  /** The first pass whose loss rose above 2 × the first loss + 1, if any. */
+  diverged_at?: number;
   /** Wall time per pass, in ms. */
   ms_per_pass: number;
 }
@@ -80,6 +87,7 @@ export function gradient_descent<P>(
   const train_loss: number[] = [];
   const test_loss: number[] = [];
   let stopped: string | undefined;
+  let diverged_at: number | undefined;
   let passes = 0;
   const started = performance.now();
   for (let i = 0; i < num_passes; i++) {
@@ -93,6 +101,17 @@ export function gradient_descent<P>(
       stopped = `${what}: the loss became ${loss} at pass ${i}; training stopped, the history so far is kept. The learning rate ε = ${epsilon} is probably too large for this data (the gradient is a sum over the N samples): try a smaller one.`;
       break;
     }
+    // The loss is bounded (the +1e-16 in the logs), so a diverging descent
+    // shows as a loss jumping far above where it started, not as NaN.
+    if (diverged_at === undefined && loss > 2 * train_loss[0] + 1) {
+      diverged_at = i;
+      const why = `${what}: the loss rose from ${train_loss[0].toFixed(4)} to ${loss.toFixed(4)} at pass ${i}: the descent diverges. The learning rate ε = ${epsilon} is too large for N = ${x_train.rows} samples (the gradient is a sum over N, so the step grows with N): try ε = ${(epsilon / 10).toExponential(0)} or smaller.`;
+      if (!options.continue_on_divergence) {
+        stopped = `${why} Training stopped; the history so far is kept.`;
+        break;
+      }
+      if (!options.quiet) console.warn(`${why} (continuing, as asked)`);
+    }
     const grads = network.derivatives(x_train, y_train, y_hat, p);
     tensors.forEach((t, k) => subScaledInPlace(t, grads[k], epsilon));
     passes++;
@@ -103,5 +122,5 @@ export function gradient_descent<P>(
   }
   if (stopped && !options.quiet) console.warn(stopped);
   const ms_per_pass = train_loss.length === 0 ? 0 : (performance.now() - started) / train_loss.length;
-  return { parameters: p, train_loss, test_loss, passes, stopped, ms_per_pass };
+  return { parameters: p, train_loss, test_loss, passes, stopped, diverged_at, ms_per_pass };
 }

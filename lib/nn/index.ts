@@ -5,3 +5,4 @@ export { gradient_descent } from "./descent";
 export type { Network, PassInfo, GradientDescentOptions, TrainingResult } from "./descent";
 export * from "./one-layer";
 export { numericGradient, relativeError } from "./gradcheck";
+export * from "./two-layers";
