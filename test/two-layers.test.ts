@@ -4,7 +4,7 @@ import type { Kernels } from "../lib/array";
 import { load_data, DATA_DIR } from "../lib/data";
 import {
   categorical_cross_entropy, accuracy, numericGradient, relativeError,
-  init_two_layers_nn, predict_two_layers_nn, partial_derivative_two_layers_nn, gradient_descent_two_layers_nn,
+  DIVERGENCE_PATIENCE, init_two_layers_nn, predict_two_layers_nn, partial_derivative_two_layers_nn, gradient_descent_two_layers_nn,
 } from "../lib/nn";
 import type { TwoLayersParameters } from "../lib/nn";
 
@@ -69,13 +69,22 @@ describe("part 2: the two-layer network", () => {
   it("reports the divergence of ε = 1e-3 on the full set (18 858 images) instead of plotting garbage", function () {
     this.timeout(120000);
     const d = load_data(DATA_DIR, "digit 3 classes full");
-    const r = gradient_descent_two_layers_nn(d.x_train, d.y_train, null, 10, 50, 1e-3, { quiet: true });
+    const r = gradient_descent_two_layers_nn(d.x_train, d.y_train, null, 10, 60, 1e-3, { quiet: true });
     assert.ok(r.stopped && /the descent diverges.*N = 18858/.test(r.stopped), r.stopped);
     assert.ok(r.diverged_at !== undefined && r.diverged_at < 10);
-    assert.equal(r.train_loss.length, r.diverged_at + 1, "the history up to the divergence is kept");
+    assert.equal(r.train_loss.length, r.diverged_at + DIVERGENCE_PATIENCE, "the history up to the divergence is kept");
     const small = gradient_descent_two_layers_nn(d.x_train, d.y_train, null, 10, 20, 1e-5, { quiet: true });
     assert.equal(small.stopped, undefined, "a smaller ε converges");
     assert.ok(small.train_loss[19] < small.train_loss[0]);
+  });
+
+  it("does not call a transient spike a divergence (Q = 100, ε = 1e-3 on the shipped data)", function () {
+    this.timeout(60000);
+    const d = load_data();
+    const r = gradient_descent_two_layers_nn(d.x_train, d.y_train, null, 100, 80, 1e-3, { quiet: true });
+    assert.equal(r.stopped, undefined);
+    assert.ok(Math.max(...r.train_loss) > 2 * r.train_loss[0] + 1, "this run has a spike");
+    assert.ok(r.train_loss[79] < 0.5);
   });
 
   it("checks hidden_dim against the given parameters", () => {

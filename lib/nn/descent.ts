@@ -38,8 +38,9 @@ export interface GradientDescentOptions {
   /** Do not print the message when training stops early. */
   quiet?: boolean;
   /**
-   * Keep going when the loss diverges (rises above 2 × its first value + 1),
-   * e.g. to plot the oscillations; `diverged_at` still records it.
+   * Keep going when the loss diverges (stays above 2 × its first value + 1
+   * for DIVERGENCE_PATIENCE passes), e.g. to plot the oscillations;
+   * `diverged_at` still records it.
    */
   continue_on_divergence?: boolean;
 }
@@ -55,11 +56,14 @@ export interface TrainingResult<P> {
   passes: number;
   /** Why training stopped early (divergence, NaN/Infinity), if it did. */
   stopped?: string;
-  /** The first pass whose loss rose above 2 × the first loss + 1, if any. */
+  /** The pass from which the loss stayed above 2 × the first loss + 1 (see DIVERGENCE_PATIENCE), if it did. */
   diverged_at?: number;
   /** Wall time per pass, in ms. */
   ms_per_pass: number;
 }
+
+/** Passes in a row the loss must stay above 2 × its first value + 1 to count as diverging. */
+export const DIVERGENCE_PATIENCE = 25;
 
 function checkInputs(x: Matrix, y: Matrix, num_passes: number, epsilon: number, what: string): void {
   if (x.rows !== y.rows) throw new RangeError(`${what}: x has ${x.rows} rows but y has ${y.rows}; each sample needs its label`);
@@ -88,6 +92,7 @@ export function gradient_descent<P>(
   const test_loss: number[] = [];
   let stopped: string | undefined;
   let diverged_at: number | undefined;
+  let above = 0;
   let passes = 0;
   const started = performance.now();
   for (let i = 0; i < num_passes; i++) {
@@ -102,10 +107,13 @@ export function gradient_descent<P>(
       break;
     }
     // The loss is bounded (the +1e-16 in the logs), so a diverging descent
-    // shows as a loss jumping far above where it started, not as NaN.
-    if (diverged_at === undefined && loss > 2 * train_loss[0] + 1) {
-      diverged_at = i;
-      const why = `${what}: the loss rose from ${train_loss[0].toFixed(4)} to ${loss.toFixed(4)} at pass ${i}: the descent diverges. The learning rate ε = ${epsilon} is too large for N = ${x_train.rows} samples (the gradient is a sum over N, so the step grows with N): try ε = ${(epsilon / 10).toExponential(0)} or smaller.`;
+    // shows as a loss that stays far above where it started, not as NaN.
+    // Short spikes that come back down are normal with a large ε: only
+    // DIVERGENCE_PATIENCE passes in a row above the limit count.
+    above = loss > 2 * train_loss[0] + 1 ? above + 1 : 0;
+    if (diverged_at === undefined && above === DIVERGENCE_PATIENCE) {
+      diverged_at = i - DIVERGENCE_PATIENCE + 1;
+      const why = `${what}: the loss rose from ${train_loss[0].toFixed(4)} to ${train_loss[diverged_at].toFixed(4)} at pass ${diverged_at} and stayed above ${(2 * train_loss[0] + 1).toFixed(4)} for ${DIVERGENCE_PATIENCE} passes: the descent diverges. The learning rate ε = ${epsilon} is too large for N = ${x_train.rows} samples (the gradient is a sum over N, so the step grows with N): try ε = ${(epsilon / 10).toExponential(0)} or smaller.`;
       if (!options.continue_on_divergence) {
         stopped = `${why} Training stopped; the history so far is kept.`;
         break;
