@@ -65,6 +65,45 @@ export interface TrainingResult<P> {
 /** Passes in a row the loss must stay above 2 × its first value + 1 to count as diverging. */
 export const DIVERGENCE_PATIENCE = 25;
 
+/**
+ * Watches the training loss pass after pass and says when to stop: NaN or
+ * Infinity, or a divergence. The loss is bounded (the +1e-16 in the logs),
+ * so a diverging descent shows as a loss that stays far above where it
+ * started, not as NaN. Short spikes that come back down are normal with a
+ * large ε: only DIVERGENCE_PATIENCE passes in a row above the limit count.
+ */
+export class LossWatch {
+  diverged_at: number | undefined;
+  private first: number | undefined;
+  private above = 0;
+
+  constructor(
+    private readonly what: string,
+    private readonly epsilon: number,
+    private readonly n: number,
+    private readonly options: { continue_on_divergence?: boolean; quiet?: boolean } = {},
+    /** The hand-written gradients sum over N; autograd's of a mean loss do not. */
+    private readonly gradientIsSum = true,
+  ) {}
+
+  /** Why training must stop after this pass's loss, or undefined to go on. */
+  check(pass: number, loss: number): string | undefined {
+    const { what, epsilon } = this;
+    if (!Number.isFinite(loss)) {
+      return `${what}: the loss became ${loss} at pass ${pass}; training stopped, the history so far is kept. The learning rate ε = ${epsilon} is probably too large for this data (the gradient is a sum over the N samples): try a smaller one.`;
+    }
+    this.first ??= loss;
+    const limit = 2 * this.first + 1;
+    this.above = loss > limit ? this.above + 1 : 0;
+    if (this.diverged_at !== undefined || this.above < DIVERGENCE_PATIENCE) return undefined;
+    this.diverged_at = pass - DIVERGENCE_PATIENCE + 1;
+    const why = `${what}: the loss rose from ${this.first.toFixed(4)} above ${limit.toFixed(4)} at pass ${this.diverged_at} and stayed there for ${DIVERGENCE_PATIENCE} passes: the descent diverges. The learning rate ε = ${epsilon} is too large${this.gradientIsSum ? ` for N = ${this.n} samples (the gradient is a sum over N, so the step grows with N)` : ""}: try ε = ${(epsilon / 10).toExponential(0)} or smaller.`;
+    if (!this.options.continue_on_divergence) return `${why} Training stopped; the history so far is kept.`;
+    if (!this.options.quiet) console.warn(`${why} (continuing, as asked)`);
+    return undefined;
+  }
+}
+
 function checkInputs(x: Matrix, y: Matrix, num_passes: number, epsilon: number, what: string): void {
   if (x.rows !== y.rows) throw new RangeError(`${what}: x has ${x.rows} rows but y has ${y.rows}; each sample needs its label`);
   if (!Number.isInteger(num_passes) || num_passes < 0) throw new RangeError(`${what}: num_passes must be a non-negative integer, got ${num_passes}`);
@@ -91,8 +130,7 @@ export function gradient_descent<P>(
   const train_loss: number[] = [];
   const test_loss: number[] = [];
   let stopped: string | undefined;
-  let diverged_at: number | undefined;
-  let above = 0;
+  const watch = new LossWatch(what, epsilon, x_train.rows, options);
   let passes = 0;
   const started = performance.now();
   for (let i = 0; i < num_passes; i++) {
@@ -102,23 +140,10 @@ export function gradient_descent<P>(
     const tl = x_test && y_test ? evaluate_loss(y_test, network.predict(x_test, p)) : undefined;
     if (tl !== undefined) test_loss.push(tl);
     options.onPass?.({ pass: i, num_passes, train_loss: loss, test_loss: tl });
-    if (!Number.isFinite(loss)) {
-      stopped = `${what}: the loss became ${loss} at pass ${i}; training stopped, the history so far is kept. The learning rate ε = ${epsilon} is probably too large for this data (the gradient is a sum over the N samples): try a smaller one.`;
+    const verdict = watch.check(i, loss);
+    if (verdict) {
+      stopped = verdict;
       break;
-    }
-    // The loss is bounded (the +1e-16 in the logs), so a diverging descent
-    // shows as a loss that stays far above where it started, not as NaN.
-    // Short spikes that come back down are normal with a large ε: only
-    // DIVERGENCE_PATIENCE passes in a row above the limit count.
-    above = loss > 2 * train_loss[0] + 1 ? above + 1 : 0;
-    if (diverged_at === undefined && above === DIVERGENCE_PATIENCE) {
-      diverged_at = i - DIVERGENCE_PATIENCE + 1;
-      const why = `${what}: the loss rose from ${train_loss[0].toFixed(4)} to ${train_loss[diverged_at].toFixed(4)} at pass ${diverged_at} and stayed above ${(2 * train_loss[0] + 1).toFixed(4)} for ${DIVERGENCE_PATIENCE} passes: the descent diverges. The learning rate ε = ${epsilon} is too large for N = ${x_train.rows} samples (the gradient is a sum over N, so the step grows with N): try ε = ${(epsilon / 10).toExponential(0)} or smaller.`;
-      if (!options.continue_on_divergence) {
-        stopped = `${why} Training stopped; the history so far is kept.`;
-        break;
-      }
-      if (!options.quiet) console.warn(`${why} (continuing, as asked)`);
     }
     const grads = network.derivatives(x_train, y_train, y_hat, p);
     tensors.forEach((t, k) => subScaledInPlace(t, grads[k], epsilon));
@@ -130,5 +155,5 @@ export function gradient_descent<P>(
   }
   if (stopped && !options.quiet) console.warn(stopped);
   const ms_per_pass = train_loss.length === 0 ? 0 : (performance.now() - started) / train_loss.length;
-  return { parameters: p, train_loss, test_loss, passes, stopped, diverged_at, ms_per_pass };
+  return { parameters: p, train_loss, test_loss, passes, stopped, diverged_at: watch.diverged_at, ms_per_pass };
 }
