@@ -5,7 +5,7 @@ import {
   init_one_layer_nn, predict_one_layer_nn, gradient_descent_one_layer_nn,
   init_two_layers_nn, predict_two_layers_nn, gradient_descent_two_layers_nn,
 } from "../lib/nn";
-import type { GradientDescentOptions, TrainingResult } from "../lib/nn";
+import type { GradientDescentOptions, TrainingResult, TwoLayersParameters } from "../lib/nn";
 import { UsageError } from "./paths";
 
 export interface InitRequest {
@@ -15,6 +15,9 @@ export interface InitRequest {
   seed: number;
   /** True when --hidden was given explicitly. */
   hiddenGiven?: boolean;
+  /** Autograd only: the optimizer and the hidden activation. */
+  optimizer?: "gd" | "momentum";
+  activation?: "tanh" | "relu";
   /** Parameters read with --init, by name. */
   given?: Record<string, Matrix>;
   source?: string;
@@ -37,7 +40,7 @@ export interface Fitted {
 export interface ModelEntry {
   defaults: ModelSpec<unknown>["defaults"];
   parameterNames: readonly string[];
-  fit(data: Dataset, req: InitRequest, passes: number, epsilon: number, opts: GradientDescentOptions): Fitted;
+  fit(data: Dataset, req: InitRequest, passes: number, epsilon: number, opts: GradientDescentOptions): Promise<Fitted>;
 }
 
 /** Hides the parameter type P behind `fit`, so models of different P share one table. */
@@ -45,12 +48,48 @@ function entry<P>(spec: ModelSpec<P>): ModelEntry {
   return {
     defaults: spec.defaults,
     parameterNames: spec.parameterNames,
-    fit(data, req, passes, epsilon, opts) {
+    async fit(data, req, passes, epsilon, opts) {
       const result = spec.train(data, spec.init(req), passes, epsilon, opts);
       return { result, predict: (x) => spec.predict(x, result.parameters) };
     },
   };
 }
+
+/** The two-layer parameters of an --init folder, checked against the data and --hidden. */
+function givenTwoLayers(req: InitRequest): TwoLayersParameters {
+  const Q = req.given!.W1.cols;
+  if (req.hidden !== Q && req.hiddenGiven) throw new UsageError(`--hidden ${req.hidden} but --init ${req.source}: W1.npy has Q = ${Q} columns`);
+  return { W1: given(req, "W1", req.D, Q), b1: given(req, "b1", 1, Q), W2: given(req, "W2", Q, req.K), b2: given(req, "b2", 1, req.K) };
+}
+
+/**
+ * Part 3, autograd with TensorFlow.js: loaded only when asked for (it is
+ * heavy), on the wasm backend; data and results cross as float32 tensors.
+ */
+const autograd: ModelEntry = {
+  defaults: { num_passes: 200, epsilon: 1e-4, hidden_dim: 100 },
+  parameterNames: ["W1", "b1", "W2", "b2"],
+  async fit(data, req, passes, epsilon, opts) {
+    const A = await import("../lib/autograd");
+    await A.initBackend();
+    const [x, y, xt, yt] = [data.x_train, data.y_train, data.x_test, data.y_test].map(A.toTensor);
+    const p = req.given ? givenTwoLayers(req) : init_two_layers_nn(req.D, req.hidden, req.K, req.seed);
+    const model = A.to_torch_parameters(p);
+    const r = A.gradient_descent_torch(x, y, model, p.W1.cols, passes, epsilon, {
+      x_test: xt, y_test: yt, optimizer: req.optimizer, activation: req.activation, onPass: opts.onPass, quiet: opts.quiet,
+    });
+    const predict = (m: Matrix) => {
+      const t = A.toTensor(m), y_hat = A.predict_torch(model, t, req.activation);
+      const out = A.toMatrix(y_hat);
+      A.releaseData(t);
+      A.tf.dispose([t, y_hat]);
+      return out;
+    };
+    [x, xt].forEach(A.releaseData);
+    A.tf.dispose([x, y, xt, yt]);
+    return { result: { ...r, parameters: model }, predict };
+  },
+};
 
 /** A given parameter with the expected shape; (K,) vectors read as (1, K) are fine. */
 function given(req: InitRequest, name: string, rows: number, cols: number): Matrix {
@@ -72,15 +111,11 @@ export const MODELS = {
   "two-layers": entry({
     defaults: { num_passes: 2000, epsilon: 1e-3, hidden_dim: 100 },
     parameterNames: ["W1", "b1", "W2", "b2"],
-    init: (req) => {
-      if (!req.given) return init_two_layers_nn(req.D, req.hidden, req.K, req.seed);
-      const Q = req.given.W1.cols;
-      if (req.hidden !== Q && req.hiddenGiven) throw new UsageError(`--hidden ${req.hidden} but --init ${req.source}: W1.npy has Q = ${Q} columns`);
-      return { W1: given(req, "W1", req.D, Q), b1: given(req, "b1", 1, Q), W2: given(req, "W2", Q, req.K), b2: given(req, "b2", 1, req.K) };
-    },
+    init: (req) => (req.given ? givenTwoLayers(req) : init_two_layers_nn(req.D, req.hidden, req.K, req.seed)),
     predict: predict_two_layers_nn,
     train: (d, p, n, e, o) => gradient_descent_two_layers_nn(d.x_train, d.y_train, p, p.W1.cols, n, e, o),
   }),
+  autograd,
 } satisfies Record<string, ModelEntry>;
 
 export type ModelName = keyof typeof MODELS;

@@ -51,6 +51,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       passes: { type: "string" },
       epsilon: { type: "string" },
       hidden: { type: "string" },
+      optimizer: { type: "string" },
+      activation: { type: "string" },
       seed: { type: "string" },
       json: { type: "string" },
       quiet: { type: "boolean", default: false },
@@ -68,13 +70,18 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const hidden = intOption("hidden", values.hidden, model.defaults.hidden_dim ?? 0, 1);
   const seed = intOption("seed", values.seed, 0);
   if (values.hidden !== undefined && model.defaults.hidden_dim === undefined) throw new UsageError(`--hidden does not apply to --model ${name}`);
+  for (const o of ["optimizer", "activation"] as const) {
+    if (values[o] !== undefined && name !== "autograd") throw new UsageError(`--${o} applies to --model autograd only`);
+  }
+  const optimizer = choiceOption("optimizer", values.optimizer, ["gd", "momentum"] as const, "gd");
+  const activation = choiceOption("activation", values.activation, ["tanh", "relu"] as const, "tanh");
 
   const data: Dataset = load_data(values.data ? resolve(values.data) : DATA_DIR, values.dataset);
   const D = data.x_train.cols, K = data.y_train.cols;
   const init = values.init ? readInit(resolve(values.init), model.parameterNames) : undefined;
 
   const bar = progressBar(name, passes);
-  const fitted = model.fit(data, { D, K, hidden, seed, hiddenGiven: values.hidden !== undefined, given: init, source: values.init }, passes, epsilon, {
+  const fitted = await model.fit(data, { D, K, hidden, seed, hiddenGiven: values.hidden !== undefined, given: init, source: values.init, optimizer, activation }, passes, epsilon, {
     x_test: data.x_test,
     y_test: data.y_test,
     quiet: true,
@@ -101,7 +108,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const last = (a: number[]) => (a.length ? a[a.length - 1].toFixed(6) : "-");
     console.log(
       [
-        `model          ${name}${model.defaults.hidden_dim !== undefined ? ` (Q = ${init ? init.W1.cols : hidden})` : ""}, ${values.init ? `init from ${values.init}` : `seed ${seed}`}`,
+        `model          ${name}${model.defaults.hidden_dim !== undefined ? ` (Q = ${init ? init.W1.cols : hidden})` : ""}${name === "autograd" ? `, ${optimizer}, ${activation}, TensorFlow.js float32` : ""}, ${values.init ? `init from ${values.init}` : `seed ${seed}`}`,
         `data           N = ${data.x_train.rows} train, ${data.x_test.rows} test, D = ${D}, K = ${K}`,
         `passes         ${report.passes} of ${passes}, ε = ${epsilon}`,
         `loss           train ${last(report.train_loss)}  test ${last(report.test_loss)}  (before the last update)`,
@@ -127,7 +134,9 @@ final losses, accuracies and ms per pass.
                    'digit 3 classes full' is built from MNIST on first use)
   --init DIR       start from .npy parameters instead of a seeded init
                    (one-layer: W.npy, b.npy; two-layers: W1.npy, b1.npy, W2.npy, b2.npy)
-  --hidden Q       hidden units of the two-layer net (default 100, the handout's)
+  --hidden Q       hidden units of the two-layer nets (default 100, the handout's)
+  --optimizer O    autograd: gd (W -= ε·grad, consigne 18) or momentum (SGD, 0.9, consigne 19)
+  --activation A   autograd: tanh (default) or relu (consigne 18.9)
   --passes N       gradient-descent passes (default: the handout's, per model)
   --epsilon E      learning rate (default: the handout's, per model)
   --seed S         seed of the random init (default 0)

@@ -53,6 +53,19 @@ describe("nn-workbook train", function () {
     assert.match(cli("train", "--model", "two-layers", "--init", dir, "--hidden", "5").stderr, /--hidden 5 but --init .*W1\.npy has Q = 7/);
   });
 
+  it("--model autograd trains with TensorFlow.js, gd or momentum, tanh or relu", () => {
+    const gd = cli("train", "--model", "autograd", "--hidden", "10", "--passes", "20", "--json", join(dir, "g.json"));
+    assert.equal(gd.status, 0, gd.stderr);
+    assert.match(gd.stdout, /autograd \(Q = 10\), gd, tanh, TensorFlow\.js float32/);
+    const mo = cli("train", "--model", "autograd", "--hidden", "10", "--passes", "20", "--optimizer", "momentum", "--activation", "relu", "--json", join(dir, "m.json"));
+    assert.equal(mo.status, 0, mo.stderr);
+    const [g, m] = ["g", "m"].map((f) => JSON.parse(readFileSync(join(dir, `${f}.json`), "utf8")));
+    assert.equal(g.train_loss.length, 20);
+    assert.ok(g.train_loss[19] < g.train_loss[0]);
+    assert.ok(m.train_loss[19] < g.train_loss[19], "momentum goes further");
+    assert.match(cli("train", "--model", "autograd", "--optimizer", "adam").stderr, /--optimizer must be one of gd, momentum/);
+  });
+
   it("exits 1 with the divergence message, and still writes the JSON", () => {
     const r = cli("train", "--model", "two-layers", "--hidden", "10", "--passes", "60", "--epsilon", "0.5", "--json", join(dir, "d.json"));
     assert.equal(r.status, 1);
@@ -65,7 +78,8 @@ describe("nn-workbook train", function () {
     const cases: [string[], RegExp][] = [
       [["train", "--passes=-3"], /--passes must be an integer ≥ 0, got '-3'/],
       [["train", "--epsilon", "0"], /--epsilon must be a positive number, got '0'/],
-      [["train", "--model", "cnn"], /--model must be one of one-layer, two-layers/],
+      [["train", "--model", "cnn"], /--model must be one of one-layer, two-layers, autograd/],
+      [["train", "--activation", "relu"], /--activation applies to --model autograd only/],
       [["train", "--hidden", "10"], /--hidden does not apply to --model one-layer/],
       [["train", "--init", join(dir, "none")], /--init .*none: folder not found/],
       [["train", "--init", dir], /--init .*: W\.npy is missing/],
