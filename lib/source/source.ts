@@ -26,7 +26,7 @@ export interface SourceSnippet {
 
 /** The declaration of an exported function, class, interface or const, with its doc comment. */
 export function sourceOf(name: string): SourceSnippet {
-  const decl = new RegExp(`^export (?:async )?(?:function|class|interface|const|type) ${name}\\b`, "m");
+  const decl = new RegExp(`^export (?:async |abstract |declare )?(?:function|class|interface|const|type) ${name}\\b`, "m");
   for (const file of tsFiles(LIB_DIR)) {
     const text = readFileSync(file, "utf8");
     const m = decl.exec(text);
