@@ -3,10 +3,13 @@
  * TypeScript kernel and writes the executed copies (and HTML) to out/.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { basename, join, resolve, relative } from "node:path";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync } from "node:fs";
+import { basename, dirname, join, resolve, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { OUT, ROOT, projectPython, UsageError } from "./paths";
+import { NOTEBOOKS, OUT, ROOT, projectPython, UsageError } from "./paths";
+import { notebookParameters, typedOverrides, injectParameters, expandSweep } from "./parameters";
+import type { Notebook } from "./parameters";
+import { writeSweepSummary } from "./sweep";
 
 export interface RunOptions {
   /** Folder for the executed copies (default out/). */
@@ -16,6 +19,8 @@ export interface RunOptions {
   html?: boolean;
   /** Seconds per cell. */
   timeout?: number;
+  /** Parameter overrides, `-p name value`, injected after the `parameters` cell. */
+  parameters?: [string, string][];
 }
 
 export interface RunResult {
@@ -39,15 +44,26 @@ export function runNotebook(notebook: string, opts: RunOptions = {}): Promise<Ru
   const outDir = resolve(opts.outDir ?? OUT);
   const output = resolve(opts.output ?? join(outDir, basename(nb)));
   const html = opts.html ? output.replace(/\.ipynb$/, "") + ".html" : undefined;
-  const args = [join(ROOT, "python", "run_notebook.py"), nb, "--output", output, "--timeout", String(opts.timeout ?? 1800)];
+  // With parameters, a copy with the injected cell runs, in the notebook's own folder.
+  let source = nb;
+  if (opts.parameters?.length) {
+    const json = JSON.parse(readFileSync(nb, "utf8")) as Notebook;
+    const literals = typedOverrides(notebookParameters(json, notebook), opts.parameters, notebook);
+    mkdirSync(dirname(output), { recursive: true });
+    source = `${output}.input-${process.pid}.ipynb`;
+    writeFileSync(source, JSON.stringify(injectParameters(json, literals), null, 1));
+  }
+  const args = [join(ROOT, "python", "run_notebook.py"), source, "--output", output, "--timeout", String(opts.timeout ?? 1800), "--cwd", dirname(nb)];
   if (html) args.push("--html", html);
+  const cleanup = () => source !== nb && rmSync(source, { force: true });
   return new Promise((done, fail) => {
     const child = spawn(projectPython(), args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b));
     child.stderr.on("data", (b: Buffer) => (stderr += b));
-    child.on("error", fail);
+    child.on("error", (e) => { cleanup(); fail(e); });
     child.on("close", (code) => {
+      cleanup();
       const line = stdout.trim().split("\n").pop() ?? "";
       let parsed: Omit<RunResult, "notebook" | "output" | "html">;
       try {
@@ -68,12 +84,27 @@ function trimStack(text: string): string {
 
 const rel = (p: string) => relative(process.cwd(), p) || p;
 
+/** Takes `-p name value` (or `--parameter name value`) triples out of argv. */
+function takeParameters(argv: string[]): { rest: string[]; parameters: [string, string][] } {
+  const rest: string[] = [], parameters: [string, string][] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "-p" || argv[i] === "--parameter") {
+      if (argv[i + 2] === undefined) throw new UsageError(`${argv[i]} takes a name and a value, e.g. -p epsilon 1e-4`);
+      parameters.push([argv[i + 1], argv[i + 2]]);
+      i += 2;
+    } else rest.push(argv[i]);
+  }
+  return { rest, parameters };
+}
+
 export async function runCommand(argv: string[]): Promise<number> {
+  const { rest, parameters } = takeParameters(argv);
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: rest,
     allowPositionals: true,
     options: {
       html: { type: "boolean", default: false },
+      all: { type: "boolean", default: false },
       out: { type: "string" },
       output: { type: "string", short: "o" },
       timeout: { type: "string" },
@@ -84,29 +115,57 @@ export async function runCommand(argv: string[]): Promise<number> {
     console.log(RUN_HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError(`run: name at least one notebook\n\n${RUN_HELP}`);
-  if (values.output && positionals.length > 1) throw new UsageError("run: -o/--output takes one notebook only");
+  if (values.all && positionals.length) throw new UsageError("run: --all runs every notebook of notebooks/; name no notebook with it");
+  const notebooks = values.all ? readdirNotebooks() : positionals;
+  if (notebooks.length === 0) throw new UsageError(`run: name at least one notebook, or --all\n\n${RUN_HELP}`);
+  if (values.output && notebooks.length > 1) throw new UsageError("run: -o/--output takes one notebook only");
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`run: --timeout must be a positive number of seconds, got '${values.timeout}'`);
   let failed = 0;
-  for (const nb of positionals) {
-    process.stdout.write(`▶ ${nb} … `);
-    const r = await runNotebook(nb, { outDir: values.out, output: values.output, html: values.html, timeout });
-    if (r.ok) {
-      console.log(`ok, ${r.cells} cells in ${r.seconds.toFixed(1)} s → ${rel(r.output)}${r.html ? ` and ${rel(r.html)}` : ""}`);
-    } else {
-      failed++;
-      console.log(`FAILED`);
-      console.error(`${nb}: cell ${(r.failed_cell ?? 0) + 1} (index ${r.failed_cell}) failed (${r.reason})\n--- cell source ---\n${r.source}\n--- error ---\n${r.error}\n(executed part saved to ${rel(r.output)})`);
+  for (const [k, nb] of notebooks.entries()) {
+    const json = JSON.parse(readFileSync(resolve(nb), "utf8")) as Notebook;
+    // A comma list sweeps: one run per value (or per combination).
+    const declared = parameters.length ? notebookParameters(json, nb) : [];
+    const runs = parameters.length ? expandSweep(declared, parameters) : [[]];
+    runs.forEach((o) => typedOverrides(declared, o, nb)); // every value checked before anything runs
+    const sweep = runs.length > 1;
+    const results: { overrides: [string, string][]; result: RunResult }[] = [];
+    for (const overrides of runs) {
+      const suffix = sweep ? "-" + overrides.map(([n, v]) => `${n}=${v}`).join("-").replace(/[^\w.=-]/g, "_") : "";
+      const output = values.output && !sweep ? values.output : join(resolve(values.out ?? OUT), basename(nb, ".ipynb") + suffix + ".ipynb");
+      const label = `${notebooks.length > 1 ? `[${k + 1}/${notebooks.length}] ` : ""}${nb}${overrides.length ? ` (${overrides.map(([n, v]) => `${n} = ${v}`).join(", ")})` : ""}`;
+      process.stdout.write(`▶ ${label} … `);
+      const r = await runNotebook(nb, { output, html: values.html, timeout, parameters: overrides });
+      results.push({ overrides, result: r });
+      if (r.ok) {
+        console.log(`ok, ${r.cells} cells in ${r.seconds.toFixed(1)} s → ${rel(r.output)}${r.html ? ` and ${rel(r.html)}` : ""}`);
+      } else {
+        failed++;
+        console.log(`FAILED`);
+        console.error(`${nb}: cell ${(r.failed_cell ?? 0) + 1} (index ${r.failed_cell}) failed (${r.reason})\n--- cell source ---\n${r.source}\n--- error ---\n${r.error}\n(executed part saved to ${rel(r.output)})`);
+      }
+    }
+    if (sweep) {
+      const { csv, html } = writeSweepSummary(nb, results, resolve(values.out ?? OUT));
+      console.log(`sweep summary → ${rel(csv)} and ${rel(html)}`);
     }
   }
   return failed === 0 ? 0 : 1;
 }
 
-export const RUN_HELP = `usage: nn-workbook run <notebook.ipynb>… [--html] [--out DIR] [-o FILE] [--timeout S]
+function readdirNotebooks(): string[] {
+  return readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(NOTEBOOKS, f));
+}
+
+export const RUN_HELP = `usage: nn-workbook run <notebook.ipynb>… | --all  [-p NAME VALUE]… [--html] [--out DIR] [-o FILE] [--timeout S]
 
 Executes notebooks headless with the project's TypeScript kernel, in each
 notebook's own folder, and writes the executed, trusted copies to out/.
+  --all          run every notebook of notebooks/, in order
+  -p NAME VALUE  override a parameter of the notebook's 'parameters' cell
+                 (typed: number, string, boolean, JSON array); a comma list
+                 (-p hidden_dim 10,50,100) runs once per value and writes a
+                 summary (CSV and HTML with the curves overlaid)
   --html         also write an HTML page next to each executed copy
   --out DIR      folder for the executed copies (default: out/)
   -o, --output   output path (one notebook only)

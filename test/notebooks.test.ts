@@ -4,10 +4,12 @@
  * every figure in headless Chromium.
  */
 import { strict as assert } from "node:assert";
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runNotebook } from "../cli/run";
-import { NOTEBOOKS, OUT } from "../cli/paths";
+import { NOTEBOOKS, OUT, ROOT } from "../cli/paths";
+import { tempDir, removeDir } from "./helpers";
 import { renderedDom, figuresRendered } from "./browser";
 import { collectValues, checkAnswers } from "../cli/answers";
 
@@ -67,5 +69,52 @@ describe("nn-workbook run", function () {
     const cells = cellsOf(r.output);
     assert.match(JSON.stringify(cells[0].outputs), /\[ 2, 2 \]/, "the cell before the failure keeps its output");
     assert.equal((cells[2].outputs ?? []).length, 0, "the cell after the failure did not run");
+  });
+});
+
+describe("nn-workbook run -p (parameters)", function () {
+  this.timeout(180000);
+  const fixture = join(__dirname, "..", "..", "test", "fixtures", "parameters.ipynb");
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "nn-workbook.js"), ...args], { encoding: "utf8", cwd: ROOT });
+  let dir: string;
+  beforeEach(() => (dir = tempDir()));
+  afterEach(() => removeDir(dir));
+
+  it("injects typed literals after the parameters cell, records them in the metadata, and the run reflects them", () => {
+    const out = join(dir, "o.ipynb");
+    const r = cli("run", fixture, "-p", "n", "7", "-p", "label", "b c", "-p", "flag", "true", "-p", "xs", "[3, 4, 5]", "-o", out);
+    assert.equal(r.status, 0, r.stderr);
+    const nb = JSON.parse(readFileSync(out, "utf8"));
+    assert.deepEqual(nb.metadata["nn-workbook"].parameters, { n: 7, label: "b c", flag: true, xs: [3, 4, 5] });
+    const injected = nb.cells.findIndex((c: Cell) => c.metadata.tags?.includes("injected-parameters"));
+    assert.equal(injected, nb.cells.findIndex((c: Cell) => c.metadata.tags?.includes("parameters")) + 1);
+    assert.deepEqual(collectValues([out]), { n_out: "7", label_out: "b c", sum_xs: "12" });
+    const fig = nb.cells.flatMap((c: Cell) => c.outputs ?? []).find((o: { data?: Record<string, { data: { y: number[] }[] }> }) => o.data?.["application/vnd.plotly.v1+json"]);
+    assert.equal(fig.data["application/vnd.plotly.v1+json"].data[0].y.length, 7, "the figure has the injected number of points");
+  });
+
+  it("rejects an unknown name (listing the known ones) and a value of the wrong type, before running anything", () => {
+    const unknown = cli("run", fixture, "-p", "m", "1");
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown parameter 'm'; known: n \(number, default 5\), label \(string, default "a"\), flag \(boolean, default false\), xs \(array, default \[1, 2\]\)/);
+    for (const [name, value, why] of [["n", "five", /'n' is a number .*'five' is not a finite number/], ["flag", "yes", /'flag' is a boolean .*neither true nor false/], ["xs", "1;2", /'xs' is a array .*not a JSON array/]] as const) {
+      const r = cli("run", fixture, "-p", name, value);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, why);
+      assert.doesNotMatch(r.stdout, /ok,/);
+    }
+  });
+
+  it("sweeps a comma list: one output per value, a CSV summary and an HTML page with the curves overlaid", () => {
+    const r = cli("run", fixture, "-p", "n", "3,4", "--out", dir);
+    assert.equal(r.status, 0, r.stderr);
+    const csv = readFileSync(join(dir, "parameters-sweep.csv"), "utf8").trim().split("\n");
+    assert.equal(csv[0], "n,status,seconds,label_out,n_out,sum_xs");
+    assert.match(csv[1], /^3,ok,[\d.]+,a,3,3$/);
+    assert.match(csv[2], /^4,ok,[\d.]+,a,4,3$/);
+    const html = readFileSync(join(dir, "parameters-sweep.html"), "utf8");
+    assert.match(html, /n=3: squares/);
+    assert.match(html, /n=4: squares/);
+    assert.ok(existsSync(join(dir, "parameters-n=3.ipynb")) && existsSync(join(dir, "parameters-n=4.ipynb")));
   });
 });
