@@ -10,7 +10,7 @@ import { Module } from "./mlp";
 import { evaluate_loss_torch, init_two_layers_nn_torch, predict_two_layers_nn_torch } from "./torch";
 import type { Activation, TorchParameters } from "./torch";
 import { LossWatch } from "../nn/descent";
-import type { PassInfo } from "../nn/descent";
+import type { PassInfo, TrainingHistory } from "../nn/descent";
 
 export type Optimizer = "gd" | "momentum";
 
@@ -31,15 +31,9 @@ export interface TorchDescentOptions {
   continue_on_divergence?: boolean;
 }
 
-export interface TorchTrainingResult<M> {
+export interface TorchTrainingResult<M> extends TrainingHistory {
   /** The trained model: the parameters (or Module) passed in, updated in place, or new ones. */
   model: M;
-  train_loss: number[];
-  test_loss: number[];
-  passes: number;
-  stopped?: string;
-  diverged_at?: number;
-  ms_per_pass: number;
 }
 
 /** Predicts with either kind of model. */

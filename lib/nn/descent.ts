@@ -45,9 +45,8 @@ export interface GradientDescentOptions {
   continue_on_divergence?: boolean;
 }
 
-export interface TrainingResult<P> {
-  /** The trained parameters (a copy: the ones passed in are unchanged). */
-  parameters: P;
+/** What a training run recorded: every loop of the workbook returns it. */
+export interface TrainingHistory {
   /** train_loss[i]: the training loss before the i-th update. */
   train_loss: number[];
   /** test_loss[i]: the test loss before the i-th update (empty without test data). */
@@ -60,6 +59,11 @@ export interface TrainingResult<P> {
   diverged_at?: number;
   /** Wall time per pass, in ms. */
   ms_per_pass: number;
+}
+
+export interface TrainingResult<P> extends TrainingHistory {
+  /** The trained parameters (a copy: the ones passed in are unchanged). */
+  parameters: P;
 }
 
 /** Passes in a row the loss must stay above 2 × its first value + 1 to count as diverging. */
