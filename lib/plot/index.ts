@@ -2,3 +2,5 @@ export * from "./figure";
 export { figureHtml, pageHtml, resetPlotlyInline } from "./html";
 export { show, showHtml, displayBundle, figureBundle, inNotebook } from "./display";
 export type { MimeBundle } from "./display";
+export { liveTraining } from "./live";
+export type { LiveTraining } from "./live";
