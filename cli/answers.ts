@@ -3,36 +3,25 @@
  * from answers/template.md with the values the notebooks record when they run
  * (`record(...)`). `--check` recomputes and compares instead of writing.
  */
-import { readFileSync, readdirSync, writeFileSync, renameSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join, basename } from "node:path";
 import { parseArgs } from "node:util";
 import { VALUES_MIME } from "../lib/answers";
 import type { Recorded } from "../lib/answers";
 import { runNotebook } from "./run";
 import { NOTEBOOKS, OUT, ROOT, UsageError } from "./paths";
+import { hasTag, readNotebook, sourceText, writeAtomic } from "./notebook-json";
+import type { Notebook, NotebookCell } from "./notebook-json";
 
 export const TEMPLATE = join(ROOT, "answers", "template.md");
 export const ANSWERS = join(ROOT, "answers.md");
-
-interface NotebookCell {
-  cell_type: string;
-  source: string | string[];
-  metadata: { tags?: string[] };
-  outputs?: { output_type: string; data?: Record<string, unknown> }[];
-}
-interface NotebookJson {
-  cells: NotebookCell[];
-}
-
-const text = (s: string | string[]) => (Array.isArray(s) ? s.join("") : s);
-const readNb = (file: string): NotebookJson => JSON.parse(readFileSync(file, "utf8"));
 
 /** The values recorded in executed notebooks; a key recorded twice with two values is an error. */
 export function collectValues(executed: string[]): Recorded {
   const values: Recorded = {};
   const from: Record<string, string> = {};
   for (const file of executed) {
-    for (const cell of readNb(file).cells) {
+    for (const cell of readNotebook(file).cells) {
       for (const out of cell.outputs ?? []) {
         const rec = out.data?.[VALUES_MIME] as Recorded | undefined;
         if (!rec) continue;
@@ -84,7 +73,7 @@ export function sections(template: string): Map<string, string> {
 }
 
 /** The key of an answer cell: its tags are ["answer", key]. */
-const answerKey = (cell: NotebookCell) => (cell.metadata.tags?.includes("answer") ? cell.metadata.tags.find((t) => t !== "answer") : undefined);
+const answerKey = (cell: NotebookCell) => (hasTag(cell, "answer") ? cell.metadata.tags!.find((t) => t !== "answer") : undefined);
 
 const cellText = (section: string) => `${section}\n\n<sub>Réponse générée par \`npm run answers\` à partir des valeurs que ce cahier enregistre.</sub>`;
 
@@ -97,7 +86,7 @@ export function checkAnswers(values: Recorded, notebooks: string[] = notebookFil
   const secs = sections(template);
   const seen = new Set<string>();
   for (const nb of notebooks) {
-    for (const cell of readNb(nb).cells) {
+    for (const cell of readNotebook(nb).cells) {
       const key = answerKey(cell);
       if (key === undefined) continue;
       const section = secs.get(key);
@@ -106,7 +95,7 @@ export function checkAnswers(values: Recorded, notebooks: string[] = notebookFil
         continue;
       }
       seen.add(key);
-      if (!matcher(cellText(section), values).test(text(cell.source))) problems.push(`${basename(nb)}: answer cell '${key}' does not match the recorded values: run 'npm run answers'`);
+      if (!matcher(cellText(section), values).test(sourceText(cell.source))) problems.push(`${basename(nb)}: answer cell '${key}' does not match the recorded values: run 'npm run answers'`);
     }
   }
   for (const key of secs.keys()) if (!seen.has(key)) problems.push(`answers/template.md: section '${key}' has no answer cell in any notebook`);
@@ -117,11 +106,6 @@ export function notebookFiles(): string[] {
   return readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(NOTEBOOKS, f));
 }
 
-function writeAtomic(file: string, content: string): void {
-  writeFileSync(`${file}.tmp`, content);
-  renameSync(`${file}.tmp`, file);
-}
-
 /** Rewrites answers.md and the answer cells of the (source) notebooks. */
 export function writeAnswers(values: Recorded, notebooks: string[] = notebookFiles()): void {
   const template = readFileSync(TEMPLATE, "utf8");
@@ -129,14 +113,14 @@ export function writeAnswers(values: Recorded, notebooks: string[] = notebookFil
   const rendered = render(template, values);
   for (const nb of notebooks) {
     const raw = readFileSync(nb, "utf8");
-    const json = JSON.parse(raw) as NotebookJson;
+    const json = JSON.parse(raw) as Notebook;
     let changed = false;
     for (const cell of json.cells) {
       const key = answerKey(cell);
       const section = key === undefined ? undefined : secs.get(key);
       if (section === undefined) continue;
       const source = render(cellText(section), values);
-      if (text(cell.source) !== source) {
+      if (sourceText(cell.source) !== source) {
         cell.source = source;
         changed = true;
       }

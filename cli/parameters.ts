@@ -5,26 +5,11 @@
  * `injected-parameters` right after it, and recorded in the metadata.
  */
 import { UsageError } from "./paths";
+import { hasTag, sourceText } from "./notebook-json";
+import type { Notebook } from "./notebook-json";
 
 export type ParameterKind = "number" | "string" | "boolean" | "array";
 export interface Parameter { name: string; kind: ParameterKind; literal: string }
-
-export interface NotebookCell {
-  cell_type: string;
-  id?: string;
-  source: string | string[];
-  metadata: { tags?: string[]; [k: string]: unknown };
-  outputs?: unknown[];
-  execution_count?: number | null;
-}
-export interface Notebook {
-  cells: NotebookCell[];
-  metadata: Record<string, unknown>;
-  [k: string]: unknown;
-}
-
-const text = (s: string | string[]) => (Array.isArray(s) ? s.join("") : s);
-const tagged = (c: NotebookCell, tag: string) => c.metadata.tags?.includes(tag) ?? false;
 
 function kindOf(literal: string): ParameterKind | undefined {
   if (/^-?[\d.]+(e-?\d+)?$/i.test(literal)) return "number";
@@ -36,10 +21,10 @@ function kindOf(literal: string): ParameterKind | undefined {
 
 /** The parameters a notebook declares in its `parameters` cell. */
 export function notebookParameters(nb: Notebook, file: string): Parameter[] {
-  const cells = nb.cells.filter((c) => c.cell_type === "code" && tagged(c, "parameters"));
+  const cells = nb.cells.filter((c) => c.cell_type === "code" && hasTag(c, "parameters"));
   if (cells.length !== 1) throw new UsageError(`${file}: expected one code cell tagged 'parameters', found ${cells.length}`);
   const out: Parameter[] = [];
-  for (const line of text(cells[0].source).split("\n")) {
+  for (const line of sourceText(cells[0].source).split("\n")) {
     const m = /^\s*(?:const|let)\s+(\w+)\s*(?::\s*[^=]+)?=\s*(.+?);?\s*(?:\/\/.*)?$/.exec(line);
     if (!m) continue;
     const kind = kindOf(m[2].trim());
@@ -89,8 +74,8 @@ export function typedOverrides(declared: Parameter[], overrides: [string, string
 /** A copy of the notebook with the injected-parameters cell (replacing any earlier one). */
 export function injectParameters(nb: Notebook, literals: Record<string, string>): Notebook {
   const copy = JSON.parse(JSON.stringify(nb)) as Notebook;
-  copy.cells = copy.cells.filter((c) => !tagged(c, "injected-parameters"));
-  const at = copy.cells.findIndex((c) => tagged(c, "parameters"));
+  copy.cells = copy.cells.filter((c) => !hasTag(c, "injected-parameters"));
+  const at = copy.cells.findIndex((c) => hasTag(c, "parameters"));
   const lines = Object.entries(literals).map(([k, v]) => `const ${k} = ${v};`);
   copy.cells.splice(at + 1, 0, {
     cell_type: "code",

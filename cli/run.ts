@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { NOTEBOOKS, OUT, ROOT, projectPython, UsageError } from "./paths";
 import { notebookParameters, typedOverrides, injectParameters, expandSweep } from "./parameters";
-import type { Notebook } from "./parameters";
+import type { Notebook } from "./notebook-json";
 import { writeSweepSummary } from "./sweep";
 
 export interface RunOptions {

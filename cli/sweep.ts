@@ -4,7 +4,8 @@
  * ms per pass…), as CSV and as an HTML page that overlays, figure by figure,
  * the curves of all runs.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { readNotebook } from "./notebook-json";
 import { basename, join } from "node:path";
 import { collectValues } from "./answers";
 import type { RunResult } from "./run";
@@ -17,8 +18,7 @@ interface SweepRun { overrides: [string, string][]; result: RunResult }
 const PLOTLY = "application/vnd.plotly.v1+json";
 
 function figuresOf(file: string): Figure[] {
-  const nb = JSON.parse(readFileSync(file, "utf8")) as { cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
-  return nb.cells.flatMap((c) => c.outputs ?? []).map((o) => o.data?.[PLOTLY] as Figure | undefined).filter((f): f is Figure => f !== undefined);
+  return readNotebook(file).cells.flatMap((c) => c.outputs ?? []).map((o) => o.data?.[PLOTLY] as Figure | undefined).filter((f): f is Figure => f !== undefined);
 }
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

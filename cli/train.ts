@@ -3,7 +3,7 @@
  * (or a teacher's), from a seeded or a given init, and reports losses,
  * accuracies and speed (optionally as JSON).
  */
-import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Matrix } from "../lib/array";
@@ -16,6 +16,7 @@ import type { ModelName } from "./models";
 import { intOption, positiveOption, choiceOption } from "./args";
 import { progressBar } from "./progress";
 import { UsageError } from "./paths";
+import { writeAtomic } from "./notebook-json";
 
 export interface TrainReport {
   model: ModelName;
@@ -100,9 +101,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     ...(result.stopped ? { stopped: result.stopped } : {}),
   };
   if (values.json) {
-    const file = resolve(values.json);
-    writeFileSync(`${file}.tmp`, JSON.stringify(report) + "\n");
-    renameSync(`${file}.tmp`, file);
+    writeAtomic(resolve(values.json), JSON.stringify(report) + "\n");
   }
   if (!values.quiet) {
     const last = (a: number[]) => (a.length ? a[a.length - 1].toFixed(6) : "-");
