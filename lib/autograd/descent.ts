@@ -9,7 +9,7 @@ import { tf } from "./backend";
 import { Module } from "./mlp";
 import { evaluate_loss_torch, init_two_layers_nn_torch, predict_two_layers_nn_torch } from "./torch";
 import type { Activation, TorchParameters } from "./torch";
-import { LossWatch } from "../nn/descent";
+import { LossWatch, checkTrainingArgs } from "../nn/descent";
 import type { PassInfo, TrainingHistory } from "../nn/descent";
 
 export type Optimizer = "gd" | "momentum";
@@ -57,9 +57,7 @@ export function gradient_descent_torch<M extends TorchParameters | Module>(
   options: TorchDescentOptions = {},
 ): TorchTrainingResult<M | TorchParameters> {
   const what = "gradient_descent_torch";
-  if (x_train.shape[0] !== y_train.shape[0]) throw new RangeError(`${what}: x has ${x_train.shape[0]} rows but y has ${y_train.shape[0]}`);
-  if (!Number.isInteger(num_passes) || num_passes < 0) throw new RangeError(`${what}: num_passes must be a non-negative integer, got ${num_passes}`);
-  if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new RangeError(`${what}: epsilon must be a positive number, got ${epsilon}`);
+  checkTrainingArgs(what, x_train.shape[0], y_train.shape[0], num_passes, epsilon);
   const m: M | TorchParameters = model ?? init_two_layers_nn_torch(x_train.shape[1], hidden_dim, y_train.shape[1], options.seed ?? 0);
   const params: tf.Variable[] = m instanceof Module ? m.parameters() : [m.W1, m.b1, m.W2, m.b2];
   const activation = options.activation ?? "tanh";

@@ -94,7 +94,7 @@ export class LossWatch {
   check(pass: number, loss: number): string | undefined {
     const { what, epsilon } = this;
     if (!Number.isFinite(loss)) {
-      return `${what}: the loss became ${loss} at pass ${pass}; training stopped, the history so far is kept. The learning rate ε = ${epsilon} is probably too large for this data (the gradient is a sum over the N samples): try a smaller one.`;
+      return `${what}: the loss became ${loss} at pass ${pass}; training stopped, the history so far is kept. The learning rate ε = ${epsilon} is probably too large for this data${this.gradientIsSum ? " (the gradient is a sum over the N samples)" : ""}: try a smaller one.`;
     }
     this.first ??= loss;
     const limit = 2 * this.first + 1;
@@ -108,8 +108,9 @@ export class LossWatch {
   }
 }
 
-function checkInputs(x: Matrix, y: Matrix, num_passes: number, epsilon: number, what: string): void {
-  if (x.rows !== y.rows) throw new RangeError(`${what}: x has ${x.rows} rows but y has ${y.rows}; each sample needs its label`);
+/** The arguments every training loop checks first (row counts, so tensors fit too). */
+export function checkTrainingArgs(what: string, xRows: number, yRows: number, num_passes: number, epsilon: number): void {
+  if (xRows !== yRows) throw new RangeError(`${what}: x has ${xRows} rows but y has ${yRows}; each sample needs its label`);
   if (!Number.isInteger(num_passes) || num_passes < 0) throw new RangeError(`${what}: num_passes must be a non-negative integer, got ${num_passes}`);
   if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new RangeError(`${what}: epsilon (the learning rate) must be a positive number, got ${epsilon}`);
 }
@@ -125,7 +126,7 @@ export function gradient_descent<P>(
   options: GradientDescentOptions = {},
   what = "gradient_descent",
 ): TrainingResult<P> {
-  checkInputs(x_train, y_train, num_passes, epsilon, what);
+  checkTrainingArgs(what, x_train.rows, y_train.rows, num_passes, epsilon);
   const { x_test, y_test } = options;
   if ((x_test === undefined) !== (y_test === undefined)) throw new TypeError(`${what}: give both x_test and y_test, or neither`);
   if (x_test && y_test && x_test.rows !== y_test.rows) throw new RangeError(`${what}: x_test has ${x_test.rows} rows but y_test has ${y_test.rows}`);

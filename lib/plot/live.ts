@@ -6,10 +6,10 @@
  */
 import { performance } from "node:perf_hooks";
 import type { PassInfo } from "../nn/descent";
-import { lineChart, describe } from "./figure";
+import { lineChart } from "./figure";
 import type { LineOptions } from "./figure";
-import { displayBundle, inNotebook } from "./display";
-import { figureHtmlWithoutLib, plotlyLoaderHtml } from "./html";
+import { displayBundle, figureBundle, inNotebook } from "./display";
+import { plotlyLoaderHtml } from "./html";
 
 export interface LiveTraining {
   /** Pass it as `onPass` to a gradient descent. */
@@ -42,14 +42,11 @@ export function liveTraining(opts: LineOptions & { intervalMs?: number } = {}): 
       [{ y: train, name: "apprentissage" }, ...(test.length ? [{ y: test, name: "test", dash: true }] : [])],
       { ...opts, title: `${opts.title ?? "Perte"} — ${status}` },
     );
-    {
-      displayBundle({
-        "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
-        "text/html": `<progress max="100" value="${pct}" style="width:100%"></progress>${figureHtmlWithoutLib(fig)}`,
-        "text/plain": `${status}\n${describe(fig)}`,
-      }, id, shown);
-      shown = true;
-    }
+    const bundle = figureBundle(fig, { withoutLib: true });
+    bundle["text/html"] = `<progress max="100" value="${pct}" style="width:100%"></progress>${bundle["text/html"]}`;
+    bundle["text/plain"] = `${status}\n${bundle["text/plain"]}`;
+    displayBundle(bundle, id, shown);
+    shown = true;
     drawingMs += performance.now() - t0;
   };
   return {
