@@ -26,6 +26,16 @@ if (!run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc
   process.exit(1);
 }
 
+// 1b. The native kernels (native/, C++ through node-gyp, which npm ships):
+//     optional, the TypeScript kernels are used when they do not build.
+log("building the native kernels (node-gyp)");
+const npmDir = process.env.npm_execpath ? resolve(dirname(process.env.npm_execpath), "..") : undefined;
+const gyp = [npmDir && join(npmDir, "node_modules", "node-gyp", "bin", "node-gyp.js"), join(root, "node_modules", "node-gyp", "bin", "node-gyp.js")].find((p) => p && existsSync(p));
+if (!gyp || !run(process.execPath, [gyp, "rebuild", "--loglevel", "warn"], { cwd: join(root, "native"), stdio: ["ignore", "ignore", "inherit"] })) {
+  console.warn(`[nn-workbook setup] the native kernels did not build (${gyp ? "see the errors above" : "node-gyp not found"}); training uses the TypeScript kernels,
+  several times slower on the full set. To build them: a C++ compiler (Debian: sudo apt install g++ make), then 'npm install' again.`);
+}
+
 // 2. Python with venv.
 const python = process.env.NN_WORKBOOK_PYTHON ?? "python3";
 const probe = spawnSync(python, ["-c", "import venv, ensurepip, sys; print(sys.version.split()[0])"], { encoding: "utf8" });

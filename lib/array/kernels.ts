@@ -1,8 +1,16 @@
 /**
  * The compute kernels behind the array ops. Model code never calls these; it
- * calls `ops.ts`. A faster backend (WebAssembly, worker threads) replaces
+ * calls `ops.ts`. A faster backend (the native addon, native.ts) replaces
  * them with `setKernels` and is checked against `referenceKernels`.
  */
+
+import { nativeKernels } from "./native";
+
+/** The element-wise binary ops, in the native addon's numbering. */
+export enum BinaryOp { Add = 0, Sub = 1, Mul = 2, Div = 3 }
+
+/** How b is laid against a (rows, cols): the same shape, a (1, cols) row, a (rows, 1) column, or b[0]. */
+export enum BroadcastMode { Same = 0, Row = 1, Column = 2, Scalar = 3 }
 
 export interface Kernels {
   /**
@@ -15,6 +23,28 @@ export interface Kernels {
     m: number, k: number, n: number,
     transA: boolean, transB: boolean,
   ): void;
+  /** out[i] = tanh(a[i]); `out` has a's length and may be a. */
+  tanh(a: Float64Array, out: Float64Array): void;
+  /** out (rows, cols) = a op b, b broadcast by `mode`; `out` may be a. */
+  binary(op: BinaryOp, mode: BroadcastMode, a: Float64Array, b: Float64Array, out: Float64Array, rows: number, cols: number): void;
+}
+
+function tanhLoop(a: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = Math.tanh(a[i]);
+}
+
+const binaryFunctions: Record<BinaryOp, (x: number, y: number) => number> = [
+  (x, y) => x + y, (x, y) => x - y, (x, y) => x * y, (x, y) => x / y,
+];
+
+function binaryLoop(op: BinaryOp, mode: BroadcastMode, a: Float64Array, b: Float64Array, out: Float64Array, rows: number, cols: number): void {
+  const f = binaryFunctions[op];
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0, r = i * cols; j < cols; j++) {
+      const y = mode === BroadcastMode.Same ? b[r + j] : mode === BroadcastMode.Row ? b[j] : mode === BroadcastMode.Column ? b[i] : b[0];
+      out[r + j] = f(a[r + j], y);
+    }
+  }
 }
 
 /**
@@ -31,6 +61,8 @@ export const referenceKernels: Kernels = {
       }
     }
   },
+  tanh: tanhLoop,
+  binary: binaryLoop,
 };
 
 /**
@@ -102,6 +134,8 @@ export const jsKernels: Kernels = {
       accumulateRows(out, i * n, b, rows, vals, count, n);
     }
   },
+  tanh: tanhLoop,
+  binary: binaryLoop,
 };
 
 function transposeData(a: Float64Array, rows: number, cols: number): Float64Array {
@@ -110,7 +144,11 @@ function transposeData(a: Float64Array, rows: number, cols: number): Float64Arra
   return t;
 }
 
-let active: Kernels = jsKernels;
+/**
+ * The native addon's kernels when it built, else the TypeScript ones;
+ * NN_WORKBOOK_KERNELS=js forces the TypeScript kernels.
+ */
+let active: Kernels = process.env.NN_WORKBOOK_KERNELS === "js" ? jsKernels : nativeKernels ?? jsKernels;
 
 /** The kernels in use. */
 export function kernels(): Kernels {

@@ -4,7 +4,7 @@
  * the lab needs: same shape, a (1, n) row, an (m, 1) column, or a scalar.
  */
 import { Matrix } from "./matrix";
-import { kernels } from "./kernels";
+import { BinaryOp, BroadcastMode, kernels } from "./kernels";
 
 export type Operand = Matrix | number;
 
@@ -36,33 +36,32 @@ export function transpose(a: Matrix): Matrix {
   return t;
 }
 
-function broadcast(name: string, a: Matrix, b: Operand, f: (x: number, y: number) => number, out?: Matrix): Matrix {
+/** How b is broadcast against a: the kernels' `BroadcastMode`. */
+function broadcastMode(name: string, a: Matrix, b: Operand): BroadcastMode {
+  if (typeof b === "number") return BroadcastMode.Scalar;
+  if (b.rows === a.rows && b.cols === a.cols) return BroadcastMode.Same;
+  if (b.rows === 1 && b.cols === a.cols) return BroadcastMode.Row;
+  if (b.cols === 1 && b.rows === a.rows) return BroadcastMode.Column;
+  throw new RangeError(`${name}: operands could not be broadcast together with shapes (${a.rows}, ${a.cols}) (${b.rows}, ${b.cols})`);
+}
+
+function broadcast(name: string, op: BinaryOp, a: Matrix, b: Operand, out?: Matrix): Matrix {
+  const mode = broadcastMode(name, a, b);
   const o = out ?? new Matrix(a.rows, a.cols);
-  const ad = a.data, od = o.data, cols = a.cols;
-  if (typeof b === "number") {
-    for (let i = 0; i < ad.length; i++) od[i] = f(ad[i], b);
-  } else if (b.rows === a.rows && b.cols === a.cols) {
-    const bd = b.data;
-    for (let i = 0; i < ad.length; i++) od[i] = f(ad[i], bd[i]);
-  } else if (b.rows === 1 && b.cols === cols) {
-    const bd = b.data;
-    for (let i = 0; i < a.rows; i++) for (let j = 0, r = i * cols; j < cols; j++) od[r + j] = f(ad[r + j], bd[j]);
-  } else if (b.cols === 1 && b.rows === a.rows) {
-    const bd = b.data;
-    for (let i = 0; i < a.rows; i++) for (let j = 0, r = i * cols, v = bd[i]; j < cols; j++) od[r + j] = f(ad[r + j], v);
-  } else {
-    throw new RangeError(`${name}: operands could not be broadcast together with shapes (${a.rows}, ${a.cols}) (${b.rows}, ${b.cols})`);
-  }
+  kernels().binary(op, mode, a.data, typeof b === "number" ? Float64Array.of(b) : b.data, o.data, a.rows, a.cols);
   return o;
 }
 
-export const add = (a: Matrix, b: Operand): Matrix => broadcast("add", a, b, (x, y) => x + y);
-export const sub = (a: Matrix, b: Operand): Matrix => broadcast("sub", a, b, (x, y) => x - y);
-export const mul = (a: Matrix, b: Operand): Matrix => broadcast("mul", a, b, (x, y) => x * y);
-export const div = (a: Matrix, b: Operand): Matrix => broadcast("div", a, b, (x, y) => x / y);
+export const add = (a: Matrix, b: Operand): Matrix => broadcast("add", BinaryOp.Add, a, b);
+export const sub = (a: Matrix, b: Operand): Matrix => broadcast("sub", BinaryOp.Sub, a, b);
+export const mul = (a: Matrix, b: Operand): Matrix => broadcast("mul", BinaryOp.Mul, a, b);
+export const div = (a: Matrix, b: Operand): Matrix => broadcast("div", BinaryOp.Div, a, b);
 
 /** `a += b` (b broadcast), returns a. */
-export const addInPlace = (a: Matrix, b: Operand): Matrix => broadcast("addInPlace", a, b, (x, y) => x + y, a);
+export const addInPlace = (a: Matrix, b: Operand): Matrix => broadcast("addInPlace", BinaryOp.Add, a, b, a);
+
+/** `a *= b` (b broadcast), returns a. */
+export const mulInPlace = (a: Matrix, b: Operand): Matrix => broadcast("mulInPlace", BinaryOp.Mul, a, b, a);
 
 /** `a -= alpha · b` with b of a's shape: the gradient step `W = W - ε·dW`, without a temporary. */
 export function subScaledInPlace(a: Matrix, b: Matrix, alpha: number): Matrix {
@@ -84,7 +83,17 @@ export function map(a: Matrix, f: (x: number) => number): Matrix {
 
 export const exp = (a: Matrix): Matrix => map(a, Math.exp);
 export const log = (a: Matrix): Matrix => map(a, Math.log);
-export const tanh = (a: Matrix): Matrix => map(a, Math.tanh);
+export function tanh(a: Matrix): Matrix {
+  const o = new Matrix(a.rows, a.cols);
+  kernels().tanh(a.data, o.data);
+  return o;
+}
+
+/** `a = tanh(a)`, returns a. */
+export function tanhInPlace(a: Matrix): Matrix {
+  kernels().tanh(a.data, a.data);
+  return a;
+}
 
 /**
  * Sum, like NumPy: `axis` 0 sums each column into a (1, cols) row, `axis` 1
@@ -100,8 +109,8 @@ export function sum(a: Matrix, axis?: 0 | 1): Matrix | number {
     return s;
   }
   if (axis === 0) {
-    const o = new Matrix(1, cols);
-    for (let i = 0; i < a.rows; i++) for (let j = 0, r = i * cols; j < cols; j++) o.data[j] += ad[r + j];
+    const o = new Matrix(1, cols), od = o.data;
+    for (let i = 0; i < a.rows; i++) for (let j = 0, r = i * cols; j < cols; j++) od[j] += ad[r + j];
     return o;
   }
   const o = new Matrix(a.rows, 1);

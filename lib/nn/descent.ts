@@ -7,6 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { Matrix } from "../array/matrix";
 import { allFinite, subScaledInPlace } from "../array/ops";
+import { withConstant } from "../array/constant";
 import { evaluate_loss } from "./loss";
 
 /** What the loop needs to know of a network. */
@@ -130,6 +131,15 @@ export function gradient_descent<P>(
   const { x_test, y_test } = options;
   if ((x_test === undefined) !== (y_test === undefined)) throw new TypeError(`${what}: give both x_test and y_test, or neither`);
   if (x_test && y_test && x_test.rows !== y_test.rows) throw new RangeError(`${what}: x_test has ${x_test.rows} rows but y_test has ${y_test.rows}`);
+  // The data stays unchanged during the loop: kernels may keep a sparse copy of it.
+  return withConstant([x_train, y_train, x_test, y_test], () => descend(network, x_train, y_train, parameters, num_passes, epsilon, options, what));
+}
+
+function descend<P>(
+  network: Network<P>, x_train: Matrix, y_train: Matrix, parameters: P,
+  num_passes: number, epsilon: number, options: GradientDescentOptions, what: string,
+): TrainingResult<P> {
+  const { x_test, y_test } = options;
   const p = network.copy(parameters);
   const tensors = network.tensors(p);
   const train_loss: number[] = [];

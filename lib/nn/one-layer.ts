@@ -6,7 +6,7 @@
  * X is (N, D), W is (D, K), b is (1, K), Ŷ is (N, K).
  */
 import { Matrix } from "../array/matrix";
-import { add, dot, mul, sub, sum } from "../array/ops";
+import { addInPlace, dot, mul, sub, sum } from "../array/ops";
 import { Random } from "../array/random";
 import { softmax } from "./softmax";
 import { gradient_descent } from "./descent";
@@ -36,7 +36,7 @@ function checkParameters(x: Matrix, { W, b }: OneLayerParameters, what: string):
 /** Consigne 2: Ŷ = softmax(X·W + b), one row of K probabilities per sample. */
 export function predict_one_layer_nn(X: Matrix, parameters: OneLayerParameters): Matrix {
   checkParameters(X, parameters, "predict_one_layer_nn");
-  return softmax(add(dot(X, parameters.W), parameters.b));
+  return softmax(addInPlace(dot(X, parameters.W), parameters.b));
 }
 
 /**

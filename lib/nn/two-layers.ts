@@ -6,7 +6,7 @@
  * X is (N, D), W1 (D, Q), b1 (1, Q), W2 (Q, K), b2 (1, K).
  */
 import { Matrix } from "../array/matrix";
-import { add, dot, mul, sub, sum, tanh } from "../array/ops";
+import { addInPlace, dot, mul, sub, sum, tanhInPlace } from "../array/ops";
 import { Random } from "../array/random";
 import { softmax } from "./softmax";
 import { gradient_descent } from "./descent";
@@ -48,8 +48,9 @@ function checkParameters(x: Matrix, p: TwoLayersParameters, what: string): void 
 /** Consigne 11: Ŷ = softmax(tanh(X·W1 + b1)·W2 + b2). */
 export function predict_two_layers_nn(X: Matrix, parameters: TwoLayersParameters): Matrix {
   checkParameters(X, parameters, "predict_two_layers_nn");
-  const a1 = tanh(add(dot(X, parameters.W1), parameters.b1));
-  const y_hat = softmax(add(dot(a1, parameters.W2), parameters.b2));
+  // In place: each product is a fresh (N, Q) matrix, no need for another one.
+  const a1 = tanhInPlace(addInPlace(dot(X, parameters.W1), parameters.b1));
+  const y_hat = softmax(addInPlace(dot(a1, parameters.W2), parameters.b2));
   forwardCache.set(y_hat, { x: X, a1 });
   return y_hat;
 }
@@ -70,11 +71,11 @@ export function partial_derivative_two_layers_nn(
 ): [dW1: Matrix, db1: Matrix, dW2: Matrix, db2: Matrix] {
   checkParameters(x, parameters, "partial_derivative_two_layers_nn");
   const cached = forwardCache.get(y_hat);
-  const a1 = cached && cached.x === x ? cached.a1 : tanh(add(dot(x, parameters.W1), parameters.b1));
+  const a1 = cached && cached.x === x ? cached.a1 : tanhInPlace(addInPlace(dot(x, parameters.W1), parameters.b1));
   const delta3 = sub(y_hat, y);
-  const back = dot(delta3, parameters.W2, { transB: true }); // δ3·W2ᵀ, (N, Q)
-  const delta2 = new Matrix(back.rows, back.cols);
-  for (let i = 0; i < back.size; i++) delta2.data[i] = (1 - a1.data[i] * a1.data[i]) * back.data[i];
+  const delta2 = dot(delta3, parameters.W2, { transB: true }); // δ3·W2ᵀ, (N, Q), then ⊙ (1 − A1²) in place
+  const a = a1.data, d = delta2.data;
+  for (let i = 0; i < d.length; i++) d[i] *= 1 - a[i] * a[i];
   return [dot(x, delta2, { transA: true }), sum(delta2, 0), dot(a1, delta3, { transA: true }), sum(delta3, 0)];
 }
 

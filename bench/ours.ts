@@ -1,0 +1,33 @@
+/**
+ * One bench run of this project's training loop, in its own process (so its
+ * peak memory is its own): `node dist/bench/ours.js '<BenchConfig JSON>'`.
+ * Prints one JSON line, a RunResult.
+ */
+import { performance } from "node:perf_hooks";
+import { load_data } from "../lib/data";
+import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn, init_two_layers_nn } from "../lib/nn";
+import type { GradientDescentOptions, TrainingHistory } from "../lib/nn";
+import { kernels, nativeKernels, nativeThreads } from "../lib/array";
+import type { BenchConfig, RunResult } from "./config";
+
+const c = JSON.parse(process.argv[2]) as BenchConfig;
+const d = load_data(undefined, c.dataset);
+// Pass i's time runs from the i-th onPass call to the next, so passes + 1 are run.
+const stamps: number[] = [];
+const opts: GradientDescentOptions = {
+  x_test: d.x_test, y_test: d.y_test, quiet: true, continue_on_divergence: true,
+  onPass: () => void stamps.push(performance.now()),
+};
+const K = d.y_train.cols, D = d.x_train.cols;
+const h: TrainingHistory = c.model === "one-layer"
+  ? gradient_descent_one_layer_nn(d.x_train, d.y_train, init_one_layer_nn(D, K, 0), c.passes + 1, c.epsilon, opts)
+  : gradient_descent_two_layers_nn(d.x_train, d.y_train, null, c.hidden, c.passes + 1, c.epsilon, { ...opts, seed: 0 });
+const native = nativeKernels !== undefined && kernels() === nativeKernels;
+const result: RunResult = {
+  ms: stamps.slice(1).map((t, i) => t - stamps[i]),
+  train_loss: h.train_loss.slice(0, c.passes),
+  test_loss: h.test_loss.slice(0, c.passes),
+  peak_mb: process.resourceUsage().maxRSS / 1024,
+  version: `Node ${process.versions.node}, ${native ? `native kernels, ${nativeThreads()} threads` : "TypeScript kernels"}`,
+};
+console.log(JSON.stringify(result));

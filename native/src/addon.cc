@@ -1,0 +1,192 @@
+// N-API bindings of kernels.h. Arguments are checked here (types, lengths)
+// so a wrong call from JavaScript throws a TypeError instead of reading
+// out of bounds.
+#include <node_api.h>
+
+#include <cstdint>
+#include <string>
+
+#include "kernels.h"
+
+namespace {
+
+struct Fail {
+  std::string message;
+};
+
+void check(napi_env env, napi_status status) {
+  if (status != napi_ok) throw Fail{"N-API call failed"};
+}
+
+template <class T>
+T* typed(napi_env env, napi_value v, napi_typedarray_type want, const char* name, int64_t minLength) {
+  bool is = false;
+  check(env, napi_is_typedarray(env, v, &is));
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (is) check(env, napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr));
+  const char* wantName = want == napi_float64_array ? "Float64Array" : "Int32Array";
+  if (!is || type != want) throw Fail{std::string(name) + " must be a " + wantName};
+  if (static_cast<int64_t>(length) < minLength)
+    throw Fail{std::string(name) + " has " + std::to_string(length) + " elements, needs " + std::to_string(minLength)};
+  return static_cast<T*>(data);
+}
+
+int64_t integer(napi_env env, napi_value v, const char* name) {
+  int64_t out = 0;
+  if (napi_get_value_int64(env, v, &out) != napi_ok || out < 0) throw Fail{std::string(name) + " must be a non-negative integer"};
+  return out;
+}
+
+bool boolean(napi_env env, napi_value v) {
+  bool out = false;
+  check(env, napi_get_value_bool(env, v, &out));
+  return out;
+}
+
+template <size_t N>
+void args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+  size_t argc = N;
+  check(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < N) throw Fail{"expected " + std::to_string(N) + " arguments, got " + std::to_string(argc)};
+}
+
+// Runs body, turning a Fail into a JavaScript TypeError.
+template <class F>
+napi_value guarded(napi_env env, F body) {
+  try {
+    return body();
+  } catch (const Fail& f) {
+    napi_throw_type_error(env, nullptr, ("nn_kernels: " + f.message).c_str());
+    return nullptr;
+  }
+}
+
+napi_value number(napi_env env, double v) {
+  napi_value out;
+  napi_create_double(env, v, &out);
+  return out;
+}
+
+// gemm(a, b, out, m, k, n, transA, transB)
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[8];
+    args(env, info, v);
+    const int64_t m = integer(env, v[3], "m"), k = integer(env, v[4], "k"), n = integer(env, v[5], "n");
+    const double* a = typed<double>(env, v[0], napi_float64_array, "a", m * k);
+    const double* b = typed<double>(env, v[1], napi_float64_array, "b", k * n);
+    double* out = typed<double>(env, v[2], napi_float64_array, "out", m * n);
+    nnk::gemm(a, b, out, m, k, n, boolean(env, v[6]), boolean(env, v[7]));
+    return number(env, 0);
+  });
+}
+
+// csrCount(a, m, k, ptr) -> nnz
+napi_value CsrCount(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[4];
+    args(env, info, v);
+    const int64_t m = integer(env, v[1], "m"), k = integer(env, v[2], "k");
+    if (m * k >= INT32_MAX) throw Fail{"matrix too large for 32-bit sparse indices"};
+    const double* a = typed<double>(env, v[0], napi_float64_array, "a", m * k);
+    int32_t* ptr = typed<int32_t>(env, v[3], napi_int32_array, "ptr", m + 1);
+    return number(env, static_cast<double>(nnk::csrCount(a, m, k, ptr)));
+  });
+}
+
+// csrFill(a, m, k, ptr, idx, val)
+napi_value CsrFill(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[6];
+    args(env, info, v);
+    const int64_t m = integer(env, v[1], "m"), k = integer(env, v[2], "k");
+    const double* a = typed<double>(env, v[0], napi_float64_array, "a", m * k);
+    const int32_t* ptr = typed<int32_t>(env, v[3], napi_int32_array, "ptr", m + 1);
+    int32_t* idx = typed<int32_t>(env, v[4], napi_int32_array, "idx", ptr[m]);
+    double* val = typed<double>(env, v[5], napi_float64_array, "val", ptr[m]);
+    nnk::csrFill(a, m, k, ptr, idx, val);
+    return number(env, 0);
+  });
+}
+
+// csrGemm(ptr, idx, val, m, k, b, out, n, trans): out = A·b, or Aᵀ·b with trans.
+napi_value CsrGemm(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[9];
+    args(env, info, v);
+    const int64_t m = integer(env, v[3], "m"), k = integer(env, v[4], "k"), n = integer(env, v[7], "n");
+    const bool trans = boolean(env, v[8]);
+    const int32_t* ptr = typed<int32_t>(env, v[0], napi_int32_array, "ptr", m + 1);
+    const int32_t* idx = typed<int32_t>(env, v[1], napi_int32_array, "idx", ptr[m]);
+    const double* val = typed<double>(env, v[2], napi_float64_array, "val", ptr[m]);
+    const double* b = typed<double>(env, v[5], napi_float64_array, "b", (trans ? m : k) * n);
+    double* out = typed<double>(env, v[6], napi_float64_array, "out", (trans ? k : m) * n);
+    if (trans) nnk::csrGemmT(ptr, idx, val, m, k, b, out, n);
+    else nnk::csrGemm(ptr, idx, val, m, b, out, n);
+    return number(env, 0);
+  });
+}
+
+// tanh(a, out)
+napi_value Tanh(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[2];
+    args(env, info, v);
+    const double* a = typed<double>(env, v[0], napi_float64_array, "a", 0);
+    size_t length = 0;
+    check(env, napi_get_typedarray_info(env, v[0], nullptr, &length, nullptr, nullptr, nullptr));
+    double* out = typed<double>(env, v[1], napi_float64_array, "out", static_cast<int64_t>(length));
+    nnk::tanh(a, out, static_cast<int64_t>(length));
+    return number(env, 0);
+  });
+}
+
+// binary(op, mode, a, b, out, rows, cols), see kernels.h
+napi_value Binary(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[7];
+    args(env, info, v);
+    const int64_t op = integer(env, v[0], "op"), mode = integer(env, v[1], "mode");
+    const int64_t rows = integer(env, v[5], "rows"), cols = integer(env, v[6], "cols");
+    if (op > 3 || mode > 3) throw Fail{"op and mode must be 0 to 3"};
+    const int64_t bSize = mode == 0 ? rows * cols : mode == 1 ? cols : mode == 2 ? rows : 1;
+    const double* a = typed<double>(env, v[2], napi_float64_array, "a", rows * cols);
+    const double* b = typed<double>(env, v[3], napi_float64_array, "b", bSize);
+    double* out = typed<double>(env, v[4], napi_float64_array, "out", rows * cols);
+    nnk::binary(static_cast<int>(op), static_cast<int>(mode), a, b, out, rows, cols);
+    return number(env, 0);
+  });
+}
+
+// threads([count]) -> the thread count in use
+napi_value Threads(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    size_t argc = 1;
+    napi_value v[1];
+    check(env, napi_get_cb_info(env, info, &argc, v, nullptr, nullptr));
+    napi_valuetype t = napi_undefined;
+    if (argc >= 1) check(env, napi_typeof(env, v[0], &t));
+    if (t != napi_undefined) nnk::setThreads(static_cast<int>(integer(env, v[0], "threads")));
+    return number(env, nnk::threads());
+  });
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"csrCount", nullptr, CsrCount, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"csrFill", nullptr, CsrFill, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"csrGemm", nullptr, CsrGemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tanh", nullptr, Tanh, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

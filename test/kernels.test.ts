@@ -1,0 +1,143 @@
+import { strict as assert } from "node:assert";
+import {
+  Matrix, Random, map, jsKernels, referenceKernels, nativeKernels, nativeUnavailable, nativeThreads, setKernels, withConstant, dot, add, sub, mul, div, tanh,
+} from "../lib/array";
+import type { Kernels } from "../lib/array";
+import { maxAbsDiff } from "./helpers";
+import { BinaryOp, BroadcastMode } from "../lib/array/kernels";
+import { load_data } from "../lib/data";
+import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn } from "../lib/nn";
+
+/** Largest |a − b| / max(|b|, 1e-300) over two arrays (relative, as the exactness goal is stated). */
+function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (d !== 0) worst = Math.max(worst, d / Math.max(Math.abs(b[i]), 1e-300));
+  }
+  return worst;
+}
+
+function using<T>(k: Kernels, f: () => T): T {
+  const previous = setKernels(k);
+  try {
+    return f();
+  } finally {
+    setKernels(previous);
+  }
+}
+
+/** Products whose output is checked against `referenceKernels`, on one kernel set. */
+function checkGemm(k: Kernels, hold: boolean, threads: number): void {
+  const rng = new Random(11);
+  const sparse = (r: number, c: number) => map(rng.randn(r, c), (v) => (v > 0.6 ? v : 0));
+  // Shapes from empty to large enough to be split across threads.
+  for (const [m, kk, n] of [[0, 3, 2], [3, 0, 2], [1, 1, 1], [5, 7, 3], [33, 65, 17], [300, 784, 10], [257, 100, 3]]) {
+    const a = sparse(m, kk), at = sparse(kk, m);
+    const b = rng.randn(kk, n), bt = rng.randn(n, kk);
+    for (const [x, transA] of [[a, false], [at, true]] as const) {
+      for (const [y, transB] of [[b, false], [bt, true]] as const) {
+        const want = new Float64Array(m * n);
+        referenceKernels.gemm(x.data, y.data, want, m, kk, n, transA, transB);
+        const got = new Float64Array(m * n).fill(NaN); // must be overwritten
+        const run = () => k.gemm(x.data, y.data, got, m, kk, n, transA, transB);
+        if (hold) withConstant([x], run);
+        else run();
+        // Relative to the largest value: single entries may cancel to near 0.
+        const err = maxAbsDiff(got, want) / Math.max(1, ...want.map(Math.abs));
+        assert.ok(err < 1e-13, `(${m}, ${kk}, ${n}) transA=${transA} transB=${transB} held=${hold} threads=${threads}: relative error ${err}`);
+      }
+    }
+  }
+}
+
+describe("kernels", () => {
+  it("the TypeScript kernels match the reference products", () => checkGemm(jsKernels, false, 1));
+
+  describe("native (C++ addon)", function () {
+    before(function () {
+      if (!nativeKernels) {
+        console.warn(`    native kernels not built, skipped: ${nativeUnavailable()}`);
+        this.skip();
+      }
+    });
+    const native = () => nativeKernels as Kernels;
+
+    for (const threads of [1, 2, 3]) {
+      it(`gemm matches the reference for every transposition, dense and from a held sparse copy, on ${threads} thread(s)`, () => {
+        const before = nativeThreads();
+        nativeThreads(threads);
+        try {
+          checkGemm(native(), false, threads);
+          checkGemm(native(), true, threads);
+        } finally {
+          nativeThreads(before);
+        }
+      });
+    }
+
+    it("a held matrix's sparse copy is dropped when the scope ends: later writes are seen", () => {
+      const rng = new Random(3);
+      const x = rng.randn(40, 30), w = rng.randn(30, 5);
+      using(native(), () => {
+        withConstant([x], () => dot(x, w));
+        x.data[0] += 1;
+        const got = dot(x, w);
+        const want = new Float64Array(40 * 5);
+        referenceKernels.gemm(x.data, w.data, want, 40, 30, 5, false, false);
+        assert.ok(maxRelDiff(got.data, want) < 1e-12);
+      });
+    });
+
+    it("element-wise ops broadcast like the TypeScript ones, in place too", () => {
+      const rng = new Random(5);
+      const a = rng.randn(300, 400), same = rng.randn(300, 400), row = rng.randn(1, 400), col = rng.randn(300, 1);
+      for (const b of [same, row, col, 2.5]) {
+        for (const op of [add, sub, mul, div]) {
+          const got = using(native(), () => op(a, b)), want = using(jsKernels, () => op(a, b));
+          assert.deepEqual(got.data, want.data);
+        }
+      }
+      const inPlace = a.clone();
+      native().binary(BinaryOp.Mul, BroadcastMode.Row, inPlace.data, row.data, inPlace.data, 300, 400);
+      assert.deepEqual(inPlace.data, using(jsKernels, () => mul(a, row)).data);
+    });
+
+    it("tanh is within 4 ulp of Math.tanh and keeps NaN, ±Infinity and -0", () => {
+      const n = 100003;
+      const a = new Matrix(1, n);
+      for (let i = 0; i < n; i++) a.data[i] = (i - n / 2) / 3000;
+      a.data.set([NaN, Infinity, -Infinity, -0, 1e-300, 20, -20], 0);
+      const got = using(native(), () => tanh(a)).data;
+      assert.ok(Number.isNaN(got[0]));
+      assert.deepEqual([...got.subarray(1, 3)], [1, -1]);
+      assert.ok(Object.is(got[3], -0));
+      assert.ok(maxRelDiff(got.subarray(4), a.data.subarray(4).map(Math.tanh)) < 1e-15);
+    });
+
+    it("rejects arrays of the wrong type or length with a TypeError", () => {
+      const addon = require("../lib/array/native").ADDON_PATH as string;
+      const lib = require(addon) as { gemm: (...a: unknown[]) => void };
+      assert.throws(() => lib.gemm(new Float32Array(4), new Float64Array(4), new Float64Array(4), 2, 2, 2, false, false), /a must be a Float64Array/);
+      assert.throws(() => lib.gemm(new Float64Array(3), new Float64Array(4), new Float64Array(4), 2, 2, 2, false, false), /a has 3 elements, needs 4/);
+    });
+
+    it("training gives the reference kernels' parameters to 1e-9 relative (same init, same passes)", function () {
+      this.timeout(120000);
+      const d = load_data();
+      const small = { x: new Matrix(300, 784, d.x_train.data.slice(0, 300 * 784)), y: new Matrix(300, 3, d.y_train.data.slice(0, 900)) };
+      const opts = { x_test: d.x_test, y_test: d.y_test, quiet: true };
+      const runs = (k: Kernels) => using(k, () => [
+        gradient_descent_one_layer_nn(d.x_train, d.y_train, init_one_layer_nn(784, 3, 0), 20, 1e-5, opts),
+        gradient_descent_two_layers_nn(small.x, small.y, null, 10, 20, 1e-3, { ...opts, seed: 1 }),
+      ]);
+      const [fast, slow] = [runs(native()), runs(referenceKernels)];
+      fast.forEach((r, i) => {
+        const p = Object.values(r.parameters) as Matrix[], q = Object.values(slow[i].parameters) as Matrix[];
+        p.forEach((m, k) => assert.ok(maxRelDiff(m.data, q[k].data) < 1e-9, `run ${i}, parameter ${k}: ${maxRelDiff(m.data, q[k].data)}`));
+        assert.ok(maxRelDiff(r.test_loss, slow[i].test_loss) < 1e-9);
+      });
+    });
+  });
+});
