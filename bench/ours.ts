@@ -3,6 +3,7 @@
  * peak memory is its own): `node dist/bench/ours.js '<BenchConfig JSON>'`.
  * Prints one JSON line, a RunResult.
  */
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { load_data } from "../lib/data";
 import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn, init_two_layers_nn } from "../lib/nn";
@@ -10,24 +11,36 @@ import type { GradientDescentOptions, TrainingHistory } from "../lib/nn";
 import { kernels, nativeKernels, nativeThreads } from "../lib/array";
 import type { BenchConfig, RunResult } from "./config";
 
+/** VmHWM: unlike maxRSS, it does not inherit the parent's peak across fork and exec. */
+function peakMemoryMb(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 const c = JSON.parse(process.argv[2]) as BenchConfig;
 const d = load_data(undefined, c.dataset);
-// Pass i's time runs from the i-th onPass call to the next, so passes + 1 are run.
+// Pass i's time runs from the i-th onPass call to the next, so one more pass is run.
 const stamps: number[] = [];
 const opts: GradientDescentOptions = {
   x_test: d.x_test, y_test: d.y_test, quiet: true, continue_on_divergence: true,
   onPass: () => void stamps.push(performance.now()),
 };
 const K = d.y_train.cols, D = d.x_train.cols;
+const total = c.warmup + c.passes + 1;
 const h: TrainingHistory = c.model === "one-layer"
-  ? gradient_descent_one_layer_nn(d.x_train, d.y_train, init_one_layer_nn(D, K, 0), c.passes + 1, c.epsilon, opts)
-  : gradient_descent_two_layers_nn(d.x_train, d.y_train, null, c.hidden, c.passes + 1, c.epsilon, { ...opts, seed: 0 });
+  ? gradient_descent_one_layer_nn(d.x_train, d.y_train, init_one_layer_nn(D, K, 0), total, c.epsilon, opts)
+  : gradient_descent_two_layers_nn(d.x_train, d.y_train, null, c.hidden, total, c.epsilon, { ...opts, seed: 0 });
 const native = nativeKernels !== undefined && kernels() === nativeKernels;
 const result: RunResult = {
-  ms: stamps.slice(1).map((t, i) => t - stamps[i]),
-  train_loss: h.train_loss.slice(0, c.passes),
-  test_loss: h.test_loss.slice(0, c.passes),
-  peak_mb: process.resourceUsage().maxRSS / 1024,
+  ms: stamps.slice(1).map((t, i) => t - stamps[i]).slice(c.warmup),
+  train_loss: h.train_loss.slice(0, c.warmup + c.passes),
+  test_loss: h.test_loss.slice(0, c.warmup + c.passes),
+  peak_mb: peakMemoryMb(),
   version: `Node ${process.versions.node}, ${native ? `native kernels, ${nativeThreads()} threads` : "TypeScript kernels"}`,
 };
 console.log(JSON.stringify(result));

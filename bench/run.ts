@@ -2,7 +2,8 @@
  * `npm run bench`: this project's training passes against the same algorithm
  * in NumPy float64 (bench/numpy_pass.py), on the same inputs and the same
  * initial parameters, interleaved run by run so both see the same machine.
- * Prints ms per pass (min and median over every pass of every run), the
+ * Prints ms per pass (min and median over every timed pass of every run,
+ * after untimed warm-up passes on both sides), the
  * ratio NumPy / ours, the peak memory of each process and how far apart the
  * two loss histories are.
  *
@@ -72,7 +73,7 @@ try {
       process.stderr.write(`run ${rep + 1}/${reps}: ${label(c)}\n`);
       rows[i].ours.push(runJson(process.execPath, [join(__dirname, "ours.js"), JSON.stringify(c)], `ours, ${label(c)}`));
       if (withNumpy) {
-        const args = [join(root, "bench", "numpy_pass.py"), "--dir", dirs[i], "--model", c.model, "--passes", String(c.passes), "--epsilon", String(c.epsilon)];
+        const args = [join(root, "bench", "numpy_pass.py"), "--dir", dirs[i], "--model", c.model, "--passes", String(c.passes), "--warmup", String(c.warmup), "--epsilon", String(c.epsilon)];
         rows[i].numpy.push(runJson(python, args, `NumPy, ${label(c)}`));
       }
     });
@@ -99,13 +100,13 @@ function lossGap(a: RunResult, b: RunResult): number {
 const f = (x: number, digits = 1) => x.toFixed(digits);
 console.log(`\n${reps} runs of each, interleaved; ours: ${rows[0].ours[0].version}${withNumpy ? `; ${rows[0].numpy[0].version} (${python})` : ""}\n`);
 const head = withNumpy
-  ? "| configuration | passes | ours ms/pass min | median | NumPy ms/pass min | median | NumPy / ours (min) | (median) | peak MB ours | NumPy | loss gap |"
-  : "| configuration | passes | ours ms/pass min | median | peak MB ours |";
+  ? "| configuration | warm-up + timed passes | ours ms/pass min | median | NumPy ms/pass min | median | NumPy / ours (min) | (median) | peak MB ours | NumPy | loss gap |"
+  : "| configuration | warm-up + timed passes | ours ms/pass min | median | peak MB ours |";
 console.log(head);
 console.log(head.replace(/[^|]+/g, "---"));
 configs.forEach((c, i) => {
   const o = ms(rows[i].ours);
-  const cells = [label(c), String(c.passes), f(Math.min(...o), 2), f(median(o), 2)];
+  const cells = [label(c), `${c.warmup} + ${c.passes}`, f(Math.min(...o), 2), f(median(o), 2)];
   if (withNumpy) {
     const n = ms(rows[i].numpy);
     const gap = Math.max(...rows[i].ours.map((r, k) => lossGap(r, rows[i].numpy[k])));

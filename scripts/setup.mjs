@@ -31,7 +31,10 @@ if (!run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc
 log("building the native kernels (node-gyp)");
 const npmDir = process.env.npm_execpath ? resolve(dirname(process.env.npm_execpath), "..") : undefined;
 const gyp = [npmDir && join(npmDir, "node_modules", "node-gyp", "bin", "node-gyp.js"), join(root, "node_modules", "node-gyp", "bin", "node-gyp.js")].find((p) => p && existsSync(p));
-if (!gyp || !run(process.execPath, [gyp, "rebuild", "--loglevel", "warn"], { cwd: join(root, "native"), stdio: ["ignore", "ignore", "inherit"] })) {
+// Node's own headers, when installed beside it, spare node-gyp a download.
+const nodeDir = resolve(dirname(process.execPath), "..");
+const nodeDirArg = existsSync(join(nodeDir, "include", "node", "node_api.h")) ? [`--nodedir=${nodeDir}`] : [];
+if (!gyp || !run(process.execPath, [gyp, "rebuild", "--loglevel", "warn", ...nodeDirArg], { cwd: join(root, "native"), stdio: ["ignore", "ignore", "inherit"] })) {
   console.warn(`[nn-workbook setup] the native kernels did not build (${gyp ? "see the errors above" : "node-gyp not found"}); training uses the TypeScript kernels,
   several times slower on the full set. To build them: a C++ compiler (Debian: sudo apt install g++ make), then 'npm install' again.`);
 }

@@ -9,6 +9,9 @@ import { nativeKernels } from "./native";
 /** The element-wise binary ops, in the native addon's numbering. */
 export enum BinaryOp { Add = 0, Sub = 1, Mul = 2, Div = 3 }
 
+/** The element-wise functions, in the native addon's numbering. */
+export enum UnaryOp { Tanh = 0, Exp = 1, Log = 2 }
+
 /** How b is laid against a (rows, cols): the same shape, a (1, cols) row, a (rows, 1) column, or b[0]. */
 export enum BroadcastMode { Same = 0, Row = 1, Column = 2, Scalar = 3 }
 
@@ -23,14 +26,17 @@ export interface Kernels {
     m: number, k: number, n: number,
     transA: boolean, transB: boolean,
   ): void;
-  /** out[i] = tanh(a[i]); `out` has a's length and may be a. */
-  tanh(a: Float64Array, out: Float64Array): void;
+  /** out[i] = f(a[i]) for f = tanh, exp or log; `out` has a's length and may be a. */
+  unary(op: UnaryOp, a: Float64Array, out: Float64Array): void;
   /** out (rows, cols) = a op b, b broadcast by `mode`; `out` may be a. */
   binary(op: BinaryOp, mode: BroadcastMode, a: Float64Array, b: Float64Array, out: Float64Array, rows: number, cols: number): void;
 }
 
-function tanhLoop(a: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < a.length; i++) out[i] = Math.tanh(a[i]);
+const unaryFunctions: Record<UnaryOp, (x: number) => number> = [Math.tanh, Math.exp, Math.log];
+
+function unaryLoop(op: UnaryOp, a: Float64Array, out: Float64Array): void {
+  const f = unaryFunctions[op];
+  for (let i = 0; i < a.length; i++) out[i] = f(a[i]);
 }
 
 const binaryFunctions: Record<BinaryOp, (x: number, y: number) => number> = [
@@ -61,7 +67,7 @@ export const referenceKernels: Kernels = {
       }
     }
   },
-  tanh: tanhLoop,
+  unary: unaryLoop,
   binary: binaryLoop,
 };
 
@@ -134,7 +140,7 @@ export const jsKernels: Kernels = {
       accumulateRows(out, i * n, b, rows, vals, count, n);
     }
   },
-  tanh: tanhLoop,
+  unary: unaryLoop,
   binary: binaryLoop,
 };
 

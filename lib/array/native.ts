@@ -6,14 +6,14 @@
  */
 import { join } from "node:path";
 import { isConstant, onRelease } from "./constant";
-import type { BinaryOp, BroadcastMode, Kernels } from "./kernels";
+import type { BinaryOp, BroadcastMode, Kernels, UnaryOp } from "./kernels";
 
 interface Addon {
   gemm(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number, transA: boolean, transB: boolean): void;
   csrCount(a: Float64Array, m: number, k: number, ptr: Int32Array): number;
   csrFill(a: Float64Array, m: number, k: number, ptr: Int32Array, idx: Int32Array, val: Float64Array): void;
   csrGemm(ptr: Int32Array, idx: Int32Array, val: Float64Array, m: number, k: number, b: Float64Array, out: Float64Array, n: number, trans: boolean): void;
-  tanh(a: Float64Array, out: Float64Array): void;
+  unary(op: UnaryOp, a: Float64Array, out: Float64Array): void;
   binary(op: BinaryOp, mode: BroadcastMode, a: Float64Array, b: Float64Array, out: Float64Array, rows: number, cols: number): void;
   threads(count?: number): number;
 }
@@ -67,7 +67,7 @@ function makeNativeKernels(lib: Addon): Kernels {
       }
       lib.gemm(a, b, out, m, k, n, transA, transB);
     },
-    tanh: (a, out) => lib.tanh(a, out),
+    unary: (op, a, out) => lib.unary(op, a, out),
     binary: (op, mode, a, b, out, rows, cols) => lib.binary(op, mode, a, b, out, rows, cols),
   };
 }

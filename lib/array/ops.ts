@@ -4,7 +4,7 @@
  * the lab needs: same shape, a (1, n) row, an (m, 1) column, or a scalar.
  */
 import { Matrix } from "./matrix";
-import { BinaryOp, BroadcastMode, kernels } from "./kernels";
+import { BinaryOp, BroadcastMode, UnaryOp, kernels } from "./kernels";
 
 export type Operand = Matrix | number;
 
@@ -81,19 +81,21 @@ export function map(a: Matrix, f: (x: number) => number): Matrix {
   return o;
 }
 
-export const exp = (a: Matrix): Matrix => map(a, Math.exp);
-export const log = (a: Matrix): Matrix => map(a, Math.log);
-export function tanh(a: Matrix): Matrix {
-  const o = new Matrix(a.rows, a.cols);
-  kernels().tanh(a.data, o.data);
-  return o;
+function unary(op: UnaryOp, a: Matrix, out = new Matrix(a.rows, a.cols)): Matrix {
+  kernels().unary(op, a.data, out.data);
+  return out;
 }
 
+export const exp = (a: Matrix): Matrix => unary(UnaryOp.Exp, a);
+export const log = (a: Matrix): Matrix => unary(UnaryOp.Log, a);
+export const tanh = (a: Matrix): Matrix => unary(UnaryOp.Tanh, a);
+
+/** `a = e^a`, returns a. */
+export const expInPlace = (a: Matrix): Matrix => unary(UnaryOp.Exp, a, a);
+/** `a = ln(a)`, returns a. */
+export const logInPlace = (a: Matrix): Matrix => unary(UnaryOp.Log, a, a);
 /** `a = tanh(a)`, returns a. */
-export function tanhInPlace(a: Matrix): Matrix {
-  kernels().tanh(a.data, a.data);
-  return a;
-}
+export const tanhInPlace = (a: Matrix): Matrix => unary(UnaryOp.Tanh, a, a);
 
 /**
  * Sum, like NumPy: `axis` 0 sums each column into a (1, cols) row, `axis` 1
@@ -135,7 +137,9 @@ export function argmax(a: Matrix): Int32Array {
 
 /** True when no value is NaN or ±Infinity. */
 export function allFinite(a: Matrix): boolean {
-  for (const v of a.data) if (!Number.isFinite(v)) return false;
+  const d = a.data;
+  // x − x is 0 for finite x, NaN for NaN and ±Infinity: one test per value.
+  for (let i = 0; i < d.length; i++) if (d[i] - d[i] !== 0) return false;
   return true;
 }
 

@@ -1,4 +1,5 @@
 import { Matrix } from "../array/matrix";
+import { add, addInPlace, logInPlace, mul } from "../array/ops";
 
 /** The small value added inside the logs, as the handout asks: ln(0) would be -Infinity. */
 export const LOG_EPSILON = 1e-16;
@@ -19,11 +20,11 @@ function checkShapes(name: string, y: Matrix, y_hat: Matrix): void {
  */
 export function evaluate_loss(y: Matrix, y_hat: Matrix): number {
   checkShapes("evaluate_loss", y, y_hat);
-  const yd = y.data, pd = y_hat.data;
+  const logP = logInPlace(add(y_hat, LOG_EPSILON)).data; // ln(ŷ + 1e-16)
+  const logQ = logInPlace(addInPlace(addInPlace(mul(y_hat, -1), 1), LOG_EPSILON)).data; // ln(1 − ŷ + 1e-16)
+  const yd = y.data;
   let s = 0;
-  for (let i = 0; i < yd.length; i++) {
-    s += yd[i] * Math.log(pd[i] + LOG_EPSILON) + (1 - yd[i]) * Math.log(1 - pd[i] + LOG_EPSILON);
-  }
+  for (let i = 0; i < yd.length; i++) s += yd[i] * logP[i] + (1 - yd[i]) * logQ[i];
   return -s / y.rows;
 }
 

@@ -1,4 +1,5 @@
 import { Matrix } from "../array/matrix";
+import { expInPlace } from "../array/ops";
 
 /**
  * softmax(z)_j = e^{z_j} / Σ_j' e^{z_j'}, row by row: each row of the result
@@ -15,8 +16,13 @@ export function softmax(z: Matrix): Matrix {
     const r = i * k;
     let max = -Infinity;
     for (let j = 0; j < k; j++) if (zd[r + j] > max) max = zd[r + j];
+    for (let j = 0; j < k; j++) od[r + j] = zd[r + j] - max;
+  }
+  expInPlace(out); // e^(z − max z), all rows at once
+  for (let i = 0; i < z.rows; i++) {
+    const r = i * k;
     let s = 0;
-    for (let j = 0; j < k; j++) s += od[r + j] = Math.exp(zd[r + j] - max);
+    for (let j = 0; j < k; j++) s += od[r + j];
     for (let j = 0; j < k; j++) od[r + j] /= s;
   }
   return out;

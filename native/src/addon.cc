@@ -129,16 +129,19 @@ napi_value CsrGemm(napi_env env, napi_callback_info info) {
   });
 }
 
-// tanh(a, out)
-napi_value Tanh(napi_env env, napi_callback_info info) {
+// unary(op, a, out), see kernels.h
+napi_value Unary(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    napi_value v[2];
+    napi_value v[3];
     args(env, info, v);
-    const double* a = typed<double>(env, v[0], napi_float64_array, "a", 0);
+    const int64_t op = integer(env, v[0], "op");
+    if (op > 2) throw Fail{"op must be 0 to 2"};
+    napi_value* w = v + 1;
+    const double* a = typed<double>(env, w[0], napi_float64_array, "a", 0);
     size_t length = 0;
-    check(env, napi_get_typedarray_info(env, v[0], nullptr, &length, nullptr, nullptr, nullptr));
-    double* out = typed<double>(env, v[1], napi_float64_array, "out", static_cast<int64_t>(length));
-    nnk::tanh(a, out, static_cast<int64_t>(length));
+    check(env, napi_get_typedarray_info(env, w[0], nullptr, &length, nullptr, nullptr, nullptr));
+    double* out = typed<double>(env, w[1], napi_float64_array, "out", static_cast<int64_t>(length));
+    nnk::unary(static_cast<int>(op), a, out, static_cast<int64_t>(length));
     return number(env, 0);
   });
 }
@@ -180,7 +183,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"csrFill", nullptr, CsrFill, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"csrGemm", nullptr, CsrGemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"tanh", nullptr, Tanh, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -14,6 +14,8 @@
 #ifdef __AVX2__
 #include <immintrin.h>
 extern "C" __m256d _ZGVdN4v_tanh(__m256d);
+extern "C" __m256d _ZGVdN4v_exp(__m256d);
+extern "C" __m256d _ZGVdN4v_log(__m256d);
 #endif
 
 namespace nnk {
@@ -226,15 +228,39 @@ void csrGemmT(const int32_t* ptr, const int32_t* idx, const double* val, int64_t
   });
 }
 
-void tanh(const double* a, double* out, int64_t size) {
+namespace {
+
+template <class Scalar, class Vector>
+void unaryLoop(Scalar f, Vector fv, const double* a, double* out, int64_t size) {
   parallel(size, size * 16, [&](int64_t begin, int64_t end, int) {
     int64_t i = begin;
 #ifdef __AVX2__
-    // glibc's vector tanh (libmvec, within 4 ulp), four values per call.
-    for (; i + 4 <= end; i += 4) _mm256_storeu_pd(out + i, _ZGVdN4v_tanh(_mm256_loadu_pd(a + i)));
+    for (; i + 4 <= end; i += 4) _mm256_storeu_pd(out + i, fv(_mm256_loadu_pd(a + i)));
+#else
+    (void)fv;
 #endif
-    for (; i < end; i++) out[i] = std::tanh(a[i]);
+    for (; i < end; i++) out[i] = f(a[i]);
   });
+}
+
+}  // namespace
+
+// glibc's vector functions (libmvec, within 4 ulp), four values per call.
+void unary(int op, const double* a, double* out, int64_t size) {
+#ifdef __AVX2__
+  switch (op) {
+    case 0: return unaryLoop([](double x) { return std::tanh(x); }, _ZGVdN4v_tanh, a, out, size);
+    case 1: return unaryLoop([](double x) { return std::exp(x); }, _ZGVdN4v_exp, a, out, size);
+    default: return unaryLoop([](double x) { return std::log(x); }, _ZGVdN4v_log, a, out, size);
+  }
+#else
+  const auto none = [](int x) { return x; };
+  switch (op) {
+    case 0: return unaryLoop([](double x) { return std::tanh(x); }, none, a, out, size);
+    case 1: return unaryLoop([](double x) { return std::exp(x); }, none, a, out, size);
+    default: return unaryLoop([](double x) { return std::log(x); }, none, a, out, size);
+  }
+#endif
 }
 
 namespace {

@@ -19,7 +19,8 @@ void csrGemm(const int32_t* ptr, const int32_t* idx, const double* val, int64_t 
 // out (k, n) = Aᵀ · b with A (m, k) in CSR and b (m, n).
 void csrGemmT(const int32_t* ptr, const int32_t* idx, const double* val, int64_t m, int64_t k, const double* b, double* out, int64_t n);
 
-void tanh(const double* a, double* out, int64_t size);
+// out[i] = f(a[i]) for op 0 tanh, 1 exp, 2 log. out may be a.
+void unary(int op, const double* a, double* out, int64_t size);
 
 // out (rows, cols) = a op b, b broadcast: 0 same shape, 1 a (1, cols) row,
 // 2 a (rows, 1) column, 3 a scalar b[0]. op: 0 +, 1 -, 2 *, 3 /. out may be a.
