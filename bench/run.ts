@@ -10,7 +10,7 @@
  *   npm run bench [-- --reps 3] [-- --only "full"] [-- --no-numpy]
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { load_data } from "../lib/data";
@@ -62,7 +62,7 @@ interface Row {
 const rows: Row[] = configs.map(() => ({ ours: [], numpy: [] }));
 const dirs = configs.map((c, i) => {
   const dir = join(work, String(i));
-  spawnSync("mkdir", ["-p", dir]);
+  mkdirSync(dir);
   if (withNumpy) writeInputs(c, dir);
   return dir;
 });

@@ -45,10 +45,15 @@ const binaryFunctions: Record<BinaryOp, (x: number, y: number) => number> = [
 
 function binaryLoop(op: BinaryOp, mode: BroadcastMode, a: Float64Array, b: Float64Array, out: Float64Array, rows: number, cols: number): void {
   const f = binaryFunctions[op];
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0, r = i * cols; j < cols; j++) {
-      const y = mode === BroadcastMode.Same ? b[r + j] : mode === BroadcastMode.Row ? b[j] : mode === BroadcastMode.Column ? b[i] : b[0];
-      out[r + j] = f(a[r + j], y);
+  // One loop per mode: the mode is not re-tested for every value.
+  if (mode === BroadcastMode.Same) {
+    for (let i = 0; i < a.length; i++) out[i] = f(a[i], b[i]);
+  } else if (mode === BroadcastMode.Row) {
+    for (let i = 0; i < rows; i++) for (let j = 0, r = i * cols; j < cols; j++) out[r + j] = f(a[r + j], b[j]);
+  } else {
+    for (let i = 0; i < rows; i++) {
+      const y = mode === BroadcastMode.Column ? b[i] : b[0];
+      for (let j = 0, r = i * cols; j < cols; j++) out[r + j] = f(a[r + j], y);
     }
   }
 }

@@ -86,10 +86,15 @@ Pool& pool() {
   return *p;
 }
 
-// Runs f(begin, end, t) on `parts` slices of [0, count), slice 0 on the caller.
+// Slices worth making of [0, count) for `work` multiply-adds.
+int partsFor(int64_t count, int64_t work) {
+  return work < kParallelWork ? 1 : static_cast<int>(std::min<int64_t>(threadCount, std::max<int64_t>(count, 1)));
+}
+
+// Runs f(begin, end, t) on partsFor(count, work) slices of [0, count), slice 0 on the caller.
 template <class F>
 void parallel(int64_t count, int64_t work, F f) {
-  const int parts = work < kParallelWork ? 1 : static_cast<int>(std::min<int64_t>(threadCount, std::max<int64_t>(count, 1)));
+  const int parts = partsFor(count, work);
   if (parts <= 1) {
     f(0, count, 0);
     return;
@@ -129,7 +134,7 @@ inline void axpy(double* __restrict out, double v, const double* __restrict b, i
 template <class F>
 void scatterParallel(int64_t count, int64_t work, double* out, int64_t outSize, F f) {
   std::memset(out, 0, sizeof(double) * outSize);
-  const int parts = work < kParallelWork ? 1 : static_cast<int>(std::min<int64_t>(threadCount, std::max<int64_t>(count, 1)));
+  const int parts = partsFor(count, work);
   if (parts <= 1) {
     f(0, count, out);
     return;
