@@ -1,7 +1,13 @@
-/** Headless Chromium (Debian's `chromium`) for checking that exported figures render. */
+/**
+ * Headless Chromium (Debian's `chromium`, no browser download) driven by
+ * playwright-core: opens exported pages and JupyterLab, checks that every
+ * figure was drawn, takes screenshots.
+ */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { tempDir, removeDir } from "./helpers";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium as playwright } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 
 const candidates = () => ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
 
@@ -22,29 +28,57 @@ export function chromium(): string {
   return found;
 }
 
+// --headless is playwright's own; these keep the browser off the network and quiet.
 export const CHROMIUM_FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ];
 
-/** The DOM of a local HTML file after its scripts ran (virtual time, no waiting). */
-export function renderedDom(file: string): string {
-  const browser = chromium();
-  const profile = tempDir("nnwb-chromium-");
-  try {
-    const r = spawnSync(browser, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, "--virtual-time-budget=20000", "--dump-dom", `file://${file}`], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 120000 });
-    if (r.status !== 0) throw new Error(`chromium exited ${r.status}: ${r.stderr}`);
-    return r.stdout;
-  } finally {
-    removeDir(profile);
-  }
+export function launchBrowser(): Promise<Browser> {
+  return playwright.launch({ executablePath: chromium(), headless: true, args: CHROMIUM_FLAGS });
 }
 
-/** For each figure div of the page: did plotly draw an SVG into it? */
-export function figuresRendered(dom: string): boolean[] {
-  const parts = dom.split(/<div[^>]*class="nnwb-figure/).slice(1);
-  return parts.map((p) => {
-    const head = p.slice(0, p.indexOf(">"));
-    return head.includes("js-plotly-plot") && /<svg[^>]*class="main-svg"/.test(p.slice(0, 200000));
-  });
+/** Where the browser tests leave their screenshots. */
+export const SCREENSHOTS = join(__dirname, "..", "..", "out", "screenshots");
+
+export interface FigureReport {
+  /** Figure containers on the page. */
+  total: number;
+  /** For each: did plotly draw a non-empty SVG into it? */
+  drawn: boolean[];
+}
+
+/**
+ * Waits (up to `timeoutMs`) until every plotly figure of the page has its SVG,
+ * then reports each one. `selector` picks the figure containers.
+ */
+export async function figuresDrawn(page: Page, selector: string, timeoutMs = 30000): Promise<FigureReport> {
+  // Runs in the page (the project compiles without DOM types, hence a string).
+  const script = `Array.from(document.querySelectorAll(${JSON.stringify(selector)})).map((f) => {
+    const svg = f.querySelector("svg.main-svg"), box = svg && svg.getBoundingClientRect();
+    return !!svg && box.width > 0 && box.height > 0 && f.querySelectorAll("path, image, rect.bg").length > 0;
+  })`;
+  // Drawn: an SVG with a size and some marks in it (lines, bars, heatmap images).
+  const report = () => page.evaluate(script) as Promise<boolean[]>;
+  const end = Date.now() + timeoutMs;
+  let drawn = await report();
+  while (drawn.some((d) => !d) && Date.now() < end) {
+    await page.waitForTimeout(250);
+    drawn = await report();
+  }
+  return { total: drawn.length, drawn };
+}
+
+/** One PNG per figure (scrolled into view), `prefix-01.png`…; returns the paths. */
+export async function screenshotFigures(page: Page, selector: string, dir: string, prefix: string): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const paths: string[] = [];
+  const figs = await page.$$(selector);
+  for (let i = 0; i < figs.length; i++) {
+    const file = join(dir, `${prefix}-${String(i + 1).padStart(2, "0")}.png`);
+    await figs[i].scrollIntoViewIfNeeded();
+    await figs[i].screenshot({ path: file });
+    paths.push(file);
+  }
+  return paths;
 }

@@ -1,7 +1,8 @@
 /**
  * Runs every notebook of notebooks/ headless with the project's kernel (what
- * `nn-workbook run --html` does), then checks that the exported pages draw
- * every figure in headless Chromium.
+ * `nn-workbook run --html` does), then opens the exported pages in headless
+ * Chromium: every figure drawn, one screenshot per figure in
+ * out/screenshots/html/.
  */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
@@ -10,7 +11,9 @@ import { join } from "node:path";
 import { runNotebook } from "../cli/run";
 import { NOTEBOOKS, OUT, ROOT } from "../cli/paths";
 import { tempDir, removeDir } from "./helpers";
-import { renderedDom, figuresRendered } from "./browser";
+import { launchBrowser, figuresDrawn, screenshotFigures, SCREENSHOTS } from "./browser";
+import type { Browser } from "playwright-core";
+import { pathToFileURL } from "node:url";
 import { collectValues, checkAnswers } from "../cli/answers";
 
 const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
@@ -32,15 +35,28 @@ describe("notebooks", function () {
   });
 
   const executed: string[] = [];
+  let browser: Browser | undefined;
+  before(async () => (browser = await launchBrowser()));
+  after(async () => browser?.close());
   for (const nb of notebooks) {
     it(`${nb} runs headless and its HTML draws every figure`, async () => {
       const r = await runNotebook(join(NOTEBOOKS, nb), { outDir: join(OUT, "test"), html: true });
       executed.push(r.output);
       assert.ok(r.ok, `${nb}: cell ${r.failed_cell} failed (${r.reason}):\n${r.source}\n${r.error}`);
       const figures = cellsOf(r.output).flatMap((c) => (c.outputs ?? []) as { data?: Record<string, unknown> }[]).filter((o) => o.data?.["application/vnd.plotly.v1+json"]);
-      const drawn = figuresRendered(renderedDom(r.html!));
-      assert.equal(drawn.length, figures.length, `${nb}: ${figures.length} figures in the notebook, ${drawn.length} in the HTML`);
-      drawn.forEach((ok, i) => assert.ok(ok, `${nb}: figure ${i + 1} of ${drawn.length} was not drawn`));
+      const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
+      try {
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(e.message));
+        await page.goto(pathToFileURL(r.html!).href);
+        const { total, drawn } = await figuresDrawn(page, ".nnwb-figure");
+        assert.equal(total, figures.length, `${nb}: ${figures.length} figures in the notebook, ${total} in the HTML`);
+        drawn.forEach((ok, i) => assert.ok(ok, `${nb}: figure ${i + 1} of ${total} was not drawn`));
+        assert.deepEqual(errors, [], `${nb}: script errors in the exported page`);
+        await screenshotFigures(page, ".nnwb-figure", join(SCREENSHOTS, "html"), nb.replace(/\.ipynb$/, ""));
+      } finally {
+        await page.close();
+      }
     });
   }
 

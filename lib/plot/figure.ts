@@ -80,6 +80,11 @@ export interface ImageGridOptions {
   colorscale?: string;
   /** Size of one cell of the grid on screen, in px. */
   cellPx?: number;
+  /**
+   * Centre a diverging color scale on 0, the same range for every image
+   * (weights: negative and positive evidence read alike across classes).
+   */
+  symmetric?: boolean;
 }
 
 /**
@@ -94,6 +99,10 @@ export function imageGrid(images: Matrix, titles: string[] = [], opts: ImageGrid
   const gridRows = Math.ceil(n / columns);
   const cell = opts.cellPx ?? 90;
   const gap = 0.02;
+  const colorscale = opts.colorscale ?? "Greys";
+  let bound = 0;
+  if (opts.symmetric) for (const v of images.data) bound = Math.max(bound, Math.abs(v));
+  const range = opts.symmetric ? { zmin: -bound || -1, zmax: bound || 1 } : {};
   const data: Trace[] = [];
   const layout: Layout = {
     title: { text: opts.title ?? "" },
@@ -108,7 +117,7 @@ export function imageGrid(images: Matrix, titles: string[] = [], opts: ImageGrid
     const ax = k === 0 ? "" : String(k + 1);
     const z: number[][] = [];
     for (let i = side - 1; i >= 0; i--) z.push(Array.from(images.data.subarray(k * side * side + i * side, k * side * side + (i + 1) * side)));
-    data.push({ type: "heatmap", z, xaxis: `x${ax}`, yaxis: `y${ax}`, colorscale: opts.colorscale ?? "Greys", reversescale: (opts.colorscale ?? "Greys") === "Greys", showscale: false, hoverinfo: "z" });
+    data.push({ type: "heatmap", z, xaxis: `x${ax}`, yaxis: `y${ax}`, colorscale, reversescale: colorscale === "Greys", showscale: false, hoverinfo: "z", ...range });
     const x0 = c / columns + gap / 2, x1 = (c + 1) / columns - gap / 2;
     const y1 = 1 - r / gridRows - 0.06 / gridRows, y0 = 1 - (r + 1) / gridRows + gap / 2;
     const hidden = { showticklabels: false, showgrid: false, zeroline: false, ticks: "" };

@@ -4,3 +4,4 @@ export { show, showHtml, displayBundle, figureBundle, inNotebook } from "./displ
 export type { MimeBundle } from "./display";
 export { liveTraining } from "./live";
 export type { LiveTraining } from "./live";
+export { weightImages, confusionChart, misclassifiedGrid } from "./diagnostics";
