@@ -49,24 +49,31 @@ export interface FigureReport {
 }
 
 /**
- * Waits (up to `timeoutMs`) until every plotly figure of the page has its SVG,
- * then reports each one. `selector` picks the figure containers.
+ * Scrolls to each plotly figure of the page in turn (JupyterLab skips
+ * rendering cells out of view) and waits up to `timeoutMs` for its SVG, then
+ * reports each one. `selector` picks the figure containers.
  */
 export async function figuresDrawn(page: Page, selector: string, timeoutMs = 30000): Promise<FigureReport> {
   // Runs in the page (the project compiles without DOM types, hence a string).
-  const script = `Array.from(document.querySelectorAll(${JSON.stringify(selector)})).map((f) => {
-    const svg = f.querySelector("svg.main-svg"), box = svg && svg.getBoundingClientRect();
-    return !!svg && box.width > 0 && box.height > 0 && f.querySelectorAll("path, image, rect.bg").length > 0;
-  })`;
   // Drawn: an SVG with a size and some marks in it (lines, bars, heatmap images).
-  const report = () => page.evaluate(script) as Promise<boolean[]>;
-  const end = Date.now() + timeoutMs;
-  let drawn = await report();
-  while (drawn.some((d) => !d) && Date.now() < end) {
-    await page.waitForTimeout(250);
-    drawn = await report();
+  const check = (i: number) => page.evaluate(`(() => {
+    const f = document.querySelectorAll(${JSON.stringify(selector)})[${i}];
+    const svg = f && f.querySelector("svg.main-svg"), box = svg && svg.getBoundingClientRect();
+    return !!svg && box.width > 0 && box.height > 0 && f.querySelectorAll("path, image, rect.bg").length > 0;
+  })()`) as Promise<boolean>;
+  const figs = await page.$$(selector);
+  const drawn: boolean[] = [];
+  for (let i = 0; i < figs.length; i++) {
+    await figs[i].scrollIntoViewIfNeeded();
+    const end = Date.now() + timeoutMs;
+    let ok = await check(i);
+    while (!ok && Date.now() < end) {
+      await page.waitForTimeout(200);
+      ok = await check(i);
+    }
+    drawn.push(ok);
   }
-  return { total: drawn.length, drawn };
+  return { total: figs.length, drawn };
 }
 
 /** One PNG per figure (scrolled into view), `prefix-01.png`…; returns the paths. */

@@ -7,7 +7,7 @@
  */
 import type { Figure } from "./figure";
 import { describe } from "./figure";
-import { figureHtml, figureHtmlWithoutLib } from "./html";
+import { figureHtml } from "./html";
 
 export type MimeBundle = { [mime: string]: unknown };
 type WriteDisplayData = (msg: { data: MimeBundle; metadata: object; transient: { display_id?: string } }, update: boolean) => void;
@@ -27,14 +27,11 @@ export function inNotebook(): boolean {
   return writer() !== null;
 }
 
-/**
- * The three representations of a figure. `withoutLib` leaves plotly.js out of
- * the HTML even for the process's first figure (displays replaced in place).
- */
-export function figureBundle(fig: Figure, { withoutLib = false } = {}): MimeBundle {
+/** The three representations of a figure. */
+export function figureBundle(fig: Figure): MimeBundle {
   return {
     "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
-    "text/html": withoutLib ? figureHtmlWithoutLib(fig) : figureHtml(fig),
+    "text/html": figureHtml(fig),
     "text/plain": describe(fig),
   };
 }

@@ -29,21 +29,6 @@ export function figureHtml(fig: Figure): string {
   return renderFigure(fig, withLib);
 }
 
-/**
- * The plotly.js bundle alone, once per process (empty afterwards): a display
- * that is later replaced in place (a live figure) must not carry it.
- */
-export function plotlyLoaderHtml(): string {
-  if (inlined) return "";
-  inlined = true;
-  return plotlyScript();
-}
-
-/** The HTML of a figure that never carries plotly.js (see plotlyLoaderHtml). */
-export function figureHtmlWithoutLib(fig: Figure): string {
-  return renderFigure(fig, false);
-}
-
 function renderFigure(fig: Figure, withLib: boolean): string {
   const id = `nnwb-fig-${process.pid}-${++counter}-${Date.now().toString(36)}`;
   const lib = withLib ? plotlyScript() : "";

@@ -1,0 +1,118 @@
+/**
+ * What a student sees: each notebook opened in a real JupyterLab (the
+ * project's .venv and TypeScript kernel) in headless Chromium, all cells run
+ * through JupyterLab's own "Run All Cells", then: every code cell ran, no
+ * cell wrote an error, every figure was drawn. Screenshots of each figure
+ * and of the notebook's end go to out/screenshots/jupyterlab/.
+ */
+import { strict as assert } from "node:assert";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { NOTEBOOKS } from "../cli/paths";
+import { launchBrowser, figuresDrawn, screenshotFigures, SCREENSHOTS } from "./browser";
+import { startLab } from "./lab";
+import type { Lab } from "./lab";
+
+const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
+
+interface CellState {
+  index: number;
+  count: number | null;
+  source: string;
+  outputs: { output_type: string; name?: string; text?: string; data?: Record<string, unknown> }[];
+}
+
+// Browser-side snippets, as strings: the project compiles without DOM types.
+const OPENED = (name: string) => `(() => {
+  const app = window.jupyterapp, w = app && app.shell.currentWidget;
+  return !!w && !!w.context && w.context.path === ${JSON.stringify(name)} && !!w.sessionContext;
+})()`;
+const KERNEL = `(async () => {
+  const w = window.jupyterapp.shell.currentWidget;
+  await w.context.ready;
+  await w.sessionContext.ready;
+  const k = w.sessionContext.session && w.sessionContext.session.kernel;
+  return k ? k.name : null;
+})()`;
+const RUN_ALL = `void (window.nnwbRun = window.jupyterapp.commands.execute("notebook:run-all-cells"))`;
+const RUN_DONE = `window.nnwbRun`;
+const LIVE = "svg.nnwb-live";
+const LIVE_PERCENT = `(() => {
+  const m = Array.from(document.querySelectorAll("svg.nnwb-live text"), (t) => t.textContent).join(" ").match(/\\((\\d+) %\\)/);
+  return m ? Number(m[1]) : -1;
+})()`;
+const TITLES = `Array.from(document.querySelectorAll(".jp-OutputArea .js-plotly-plot .gtitle")).map((t) => t.textContent)`;
+const CELLS = `window.jupyterapp.shell.currentWidget.content.widgets
+  .map((c, index) => ({ c, index })).filter(({ c }) => c.model.type === "code")
+  .map(({ c, index }) => ({ index, count: c.model.executionCount, source: c.model.sharedModel.getSource(), outputs: c.model.outputs.toJSON() }))`;
+const SHUTDOWN = `window.jupyterapp.shell.currentWidget.sessionContext.shutdown()`;
+
+describe("notebooks in JupyterLab (headless Chromium)", function () {
+  this.timeout(15 * 60 * 1000);
+  let lab: Lab | undefined;
+  let browser: Browser | undefined;
+
+  before(async () => {
+    mkdirSync(join(SCREENSHOTS, "jupyterlab"), { recursive: true });
+    lab = await startLab(notebooks.map((nb) => join(NOTEBOOKS, nb)));
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await lab?.stop();
+  });
+
+  for (const nb of notebooks) {
+    it(`${nb}: Run All Cells runs every cell without an error and draws every figure`, async () => {
+      const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+      const pageErrors: string[] = [];
+      // JupyterLab's debugger panel rejects a promise for kernels without debug support (tslab): its noise, not ours.
+      page.on("pageerror", (e) => e.message !== "No active debugger session" && pageErrors.push(e.message));
+      try {
+        await page.goto(lab!.notebookUrl(nb));
+        await page.waitForFunction(OPENED(nb), null, { timeout: 120000, polling: 250 });
+        assert.equal(await page.evaluate(KERNEL), "tslab", `${nb} should open with the TypeScript kernel`);
+        await page.evaluate(RUN_ALL);
+        // While it runs, catch a live training view in the act (notebooks that have one).
+        const name = nb.replace(/\.ipynb$/, "");
+        const hasLive = readFileSync(join(NOTEBOOKS, nb), "utf8").includes("liveTraining(");
+        let liveSeen = false;
+        const done = page.evaluate(RUN_DONE).then(() => true);
+        while (hasLive && !liveSeen && !(await Promise.race([done, new Promise<false>((r) => setTimeout(() => r(false), 250))]))) {
+          // The cell, not the SVG: each update replaces the SVG node.
+          const cell = page.locator(".jp-CodeCell", { has: page.locator(LIVE) });
+          // Caught past a fifth of the run, so the picture shows the curve updated in place.
+          const pct = (await page.evaluate(LIVE_PERCENT)) as number;
+          if (pct >= 20 && (await cell.count()) === 1) {
+            await cell.scrollIntoViewIfNeeded();
+            await cell.screenshot({ path: join(SCREENSHOTS, "jupyterlab", `${name}-live.png`) });
+            liveSeen = true;
+          }
+        }
+        await done;
+        assert.equal(liveSeen, hasLive, `${nb}: the live training view (an SVG updated in place) never showed while training`);
+        const cells = (await page.evaluate(CELLS)) as CellState[];
+        const where = (c: CellState) => `cell ${c.index} (${c.source.split("\n")[0].slice(0, 60)})`;
+        // tslab reports a failing cell on stderr only; nothing in these notebooks writes there otherwise.
+        const failed = cells.filter((c) => c.outputs.some((o) => o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr")));
+        assert.deepEqual(failed.map((c) => `${where(c)}: ${c.outputs.map((o) => o.text ?? "").join("").slice(0, 400)}`), [], `${nb}: cells with errors`);
+        const notRun = cells.filter((c) => c.count === null);
+        assert.deepEqual(notRun.map(where), [], `${nb}: cells that did not run`);
+        const figures = cells.flatMap((c) => c.outputs).filter((o) => o.data?.["application/vnd.plotly.v1+json"]).length;
+        const selector = ".jp-OutputArea .js-plotly-plot";
+        const { total, drawn } = await figuresDrawn(page, selector);
+        assert.equal(total, figures, `${nb}: ${figures} figures in the outputs, ${total} on the page`);
+        drawn.forEach((ok, i) => assert.ok(ok, `${nb}: figure ${i + 1} of ${total} was not drawn`));
+        const stuck = ((await page.evaluate(TITLES)) as string[]).filter((t) => / en cours /.test(t));
+        assert.deepEqual(stuck, [], `${nb}: live figures that did not reach their final state`);
+        await screenshotFigures(page, selector, join(SCREENSHOTS, "jupyterlab"), name);
+        await page.screenshot({ path: join(SCREENSHOTS, "jupyterlab", `${name}.png`) });
+        assert.deepEqual(pageErrors, [], `${nb}: script errors in JupyterLab`);
+        await page.evaluate(SHUTDOWN);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
