@@ -7,3 +7,4 @@ export * from "./table";
 export * from "./nn";
 export * from "./source";
 export * from "./answers";
+export * from "./grading";
