@@ -2,6 +2,8 @@
 import { runCommand, RUN_HELP } from "./run";
 import { trainCommand, TRAIN_HELP } from "./train";
 import { answersCommand, ANSWERS_HELP } from "./answers";
+import { assignCommand, ASSIGN_HELP } from "./assign";
+import { gradeCommand, GRADE_HELP } from "./grade";
 import { UsageError } from "./paths";
 
 const HELP = `usage: nn-workbook <command> [options]
@@ -10,6 +12,8 @@ commands:
   run <notebook.ipynb>…   execute notebooks headless, write copies to out/
   train                   train a network of the lab, report losses, accuracy, speed
   answers [--check]       write answers.md from the notebooks' recorded values (or check it)
+  assign [--out DIR]      write the student version of the notebooks
+  grade <submissions>     run and grade submitted notebooks: grades.csv and feedback
 
 'nn-workbook <command> --help' tells more.
 
@@ -17,12 +21,18 @@ ${RUN_HELP}
 
 ${TRAIN_HELP}
 
-${ANSWERS_HELP}`;
+${ANSWERS_HELP}
+
+${ASSIGN_HELP}
+
+${GRADE_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
   train: trainCommand,
   answers: answersCommand,
+  assign: assignCommand,
+  grade: gradeCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
