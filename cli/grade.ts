@@ -69,6 +69,7 @@ export function bubblewrap(install = true): string | undefined {
   let found = BWRAP_CANDIDATES.find(existsSync);
   if (!found && install && process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    spawnSync("apt-get", ["update", "-qq"], { stdio: "ignore", env });
     spawnSync("apt-get", ["install", "-y", "-qq", "bubblewrap"], { stdio: "ignore", env });
     found = BWRAP_CANDIDATES.find(existsSync);
   }

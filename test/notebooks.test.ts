@@ -18,7 +18,8 @@ import { collectValues, checkAnswers } from "../cli/answers";
 
 const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
 
-interface Cell { cell_type: string; outputs?: unknown[]; metadata: { tags?: string[] } }
+interface Cell { cell_type: string; source: string | string[]; outputs?: unknown[]; metadata: { tags?: string[] } }
+const sourceOf = (c: Cell): string => (Array.isArray(c.source) ? c.source.join("") : c.source);
 const cellsOf = (file: string): Cell[] => JSON.parse(readFileSync(file, "utf8")).cells;
 
 describe("notebooks", function () {
@@ -43,6 +44,10 @@ describe("notebooks", function () {
       const r = await runNotebook(join(NOTEBOOKS, nb), { outDir: join(OUT, "test"), html: true });
       executed.push(r.output);
       assert.ok(r.ok, `${nb}: cell ${r.failed_cell} failed (${r.reason}):\n${r.source}\n${r.error}`);
+      // The solution notebooks pass their own self-checks (check.<name>(fn) cells).
+      const selfChecks = cellsOf(r.output).filter((c) => c.cell_type === "code" && /^check\./.test(sourceOf(c)));
+      for (const c of selfChecks) assert.match(JSON.stringify(c.outputs), /✔/, `${nb}: ${sourceOf(c)} printed nothing`);
+      assert.ok(selfChecks.every((c) => !JSON.stringify(c.outputs).includes("✘")), `${nb}: a self-check failed`);
       const figures = cellsOf(r.output).flatMap((c) => (c.outputs ?? []) as { data?: Record<string, unknown> }[]).filter((o) => o.data?.["application/vnd.plotly.v1+json"]);
       const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
       try {

@@ -10,6 +10,7 @@ import { load_data, DATA_DIR } from "../data/load";
 import * as nn from "../nn";
 import type { OneLayerParameters } from "../nn/one-layer";
 import type { TwoLayersParameters } from "../nn/two-layers";
+import { torchChecks } from "./checks-torch";
 
 /** A check's verdict. */
 export interface CheckResult {
@@ -232,6 +233,7 @@ export const CHECKS: Record<string, Check[]> = {
     (d) => nn.gradient_descent_two_layers_nn(d.x_train, d.y_train, nn.init_two_layers_nn(D, 10, K, 3), 10, 30, 1e-3, { x_test: d.x_test, y_test: d.y_test, quiet: true }),
     nn.predict_two_layers_nn as (x: Matrix, p: never) => Matrix,
   ),
+  ...torchChecks(fail, smallData),
 };
 
 /** The names of the graded functions, in the handout's order. */
