@@ -8,9 +8,10 @@
 import { strict as assert } from "node:assert";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { ROOT, NOTEBOOKS } from "../cli/paths";
 import { assign, stubSolutions, STUB } from "../cli/assign";
-import { bubblewrap, grade, loadPoints } from "../cli/grade";
+import { bubblewrap, grade, loadPoints, submissions } from "../cli/grade";
 import type { StudentGrade } from "../cli/grade";
 import { runNotebook } from "../cli/run";
 import { hasTag, readNotebook, sourceText } from "../cli/notebook-json";
@@ -62,6 +63,44 @@ describe("nn-workbook assign", function () {
     assert.ok(firstStub > 0 && r.failed_cell! > firstStub, `fails after the first stub (cell ${firstStub}), at ${r.failed_cell}`);
     const selfCheck = cells.slice(firstStub, r.failed_cell).map((c) => JSON.stringify(c.outputs ?? [])).join("");
     assert.match(selfCheck, /✘ softmax : 0\/4 vérifications réussies/, "the self-check ran and said what is missing");
+  });
+});
+
+describe("nn-workbook grade: bad input", () => {
+  let dir: string;
+  beforeEach(() => (dir = tempDir("nnwb-grade-args-")));
+  afterEach(() => removeDir(dir));
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "nn-workbook.js"), ...args], { encoding: "utf8" });
+
+  it("says what is wrong with the command line, exit code 2", () => {
+    for (const [args, message] of [
+      [["grade"], /grade needs one folder of submissions/],
+      [["grade", join(dir, "nope")], /nope: not a folder of submissions/],
+      [["grade", dir, "--timeout", "soon"], /--timeout must be a positive number, got 'soon'/],
+      [["grade", dir, "--points", join(dir, "missing.json")], /missing\.json: cannot read the points file/],
+    ] as [string[], RegExp][]) {
+      const r = cli(...args);
+      assert.equal(r.status, 2, args.join(" "));
+      assert.match(r.stderr, message);
+    }
+  });
+
+  it("rejects a points file naming a check that does not exist", () => {
+    const file = join(dir, "points.json");
+    writeFileSync(file, JSON.stringify({ points: { "softmax/valeurs": 3, "softmax/vitesse": 1 } }));
+    assert.throws(() => loadPoints(file), /unknown check 'softmax\/vitesse'/);
+    writeFileSync(file, JSON.stringify({ default: 2, points: { "softmax/valeurs": 3 } }));
+    const points = loadPoints(file);
+    assert.deepEqual([points("softmax/valeurs"), points("softmax/dimensions")], [3, 2]);
+  });
+
+  it("finds the students of a folder: one .ipynb each, or one folder each", () => {
+    mkdirSync(join(dir, "bob"));
+    writeFileSync(join(dir, "bob", "1-une-couche.ipynb"), "{}");
+    writeFileSync(join(dir, "bob", "notes.txt"), "");
+    writeFileSync(join(dir, "alice.ipynb"), "{}");
+    writeFileSync(join(dir, "README.md"), "");
+    assert.deepEqual([...submissions(dir)].map(([s, files]) => [s, files.map((f) => f.slice(dir.length + 1))]), [["alice", ["alice.ipynb"]], ["bob", ["bob/1-une-couche.ipynb"]]]);
   });
 });
 
