@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { load_data } from "../lib/data";
-import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn, init_two_layers_nn } from "../lib/nn";
+import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn } from "../lib/nn";
 import type { GradientDescentOptions, TrainingHistory } from "../lib/nn";
 import { kernels, nativeKernels, nativeThreads } from "../lib/array";
 import type { BenchConfig, RunResult } from "./config";

@@ -7,10 +7,9 @@
  * grades.csv (one row per student) and one French feedback file per student.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
-import { mkdtempSync, rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ROOT, projectPython, UsageError } from "./paths";
 import { sourceText, writeAtomic } from "./notebook-json";

@@ -35,6 +35,7 @@ describe("nn-workbook train", function () {
     const a = cli("train", "--init", dir, "--passes", "5", "--json", join(dir, "a.json"));
     const b = cli("train", "--seed", "4", "--passes", "5", "--json", join(dir, "b.json"));
     assert.equal(a.status, 0, a.stderr);
+    assert.equal(b.status, 0, b.stderr);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, "a.json"), "utf8")).train_loss, JSON.parse(readFileSync(join(dir, "b.json"), "utf8")).train_loss);
   });
 
