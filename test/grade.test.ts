@@ -130,7 +130,7 @@ describe("nn-workbook grade", function () {
     assert.ok(bubblewrap(), "bubblewrap (bwrap) is needed to sandbox graded notebooks: sudo apt install bubblewrap");
     dir = tempDir("nnwb-grade-test-");
     const student = join(dir, "student");
-    assign(["1-une-couche.ipynb", "2-deux-couches.ipynb"].map((f) => join(NOTEBOOKS, f)), student);
+    assign(["1-une-couche.ipynb", "2-deux-couches.ipynb", "3-autograd.ipynb"].map((f) => join(NOTEBOOKS, f)), student);
     const subs = join(dir, "submissions");
     const folder = (name: string) => { mkdirSync(join(subs, name), { recursive: true }); return join(subs, name); };
     // Part 2 with fewer passes, as a teacher re-running it would (the notebook's own parameters).
@@ -138,6 +138,7 @@ describe("nn-workbook grade", function () {
 
     save(join(folder("correct"), "1-une-couche.ipynb"), pasted("1-une-couche.ipynb", student));
     save(join(folder("correct"), "2-deux-couches.ipynb"), part2());
+    save(join(folder("correct"), "3-autograd.ipynb"), injectParameters(pasted("3-autograd.ipynb", student), { num_passes: "30" }));
 
     const wrong = pasted("1-une-couche.ipynb", student);
     const grad = code(wrong).find((c) => sourceText(c.source).includes("return lib.partial_derivative_one_layer_nn("))!;
@@ -173,11 +174,12 @@ describe("nn-workbook grade", function () {
   const failed = (g: StudentGrade) => g.checks.filter((c) => !c.ok).map((c) => c.id);
   const feedbackOf = (name: string) => readFileSync(join(dir, "grades", "feedback", `${name}.md`), "utf8");
 
-  it("a correct submission (the solutions pasted back) passes every check", () => {
+  it("a correct submission (the solutions pasted back, parts 1 to 3) passes every check", () => {
     const g = grades.get("correct")!;
     assert.deepEqual(failed(g), []);
     assert.equal(g.total, g.max);
-    assert.equal(g.max, maxOf([...PART1, ...PART2]));
+    assert.equal(g.max, maxOf(Object.keys(CHECKS)));
+    assert.ok(g.notebooks.every((nb) => nb.cells.every((c) => c.status === "ok")), "every cell of the three notebooks ran");
   });
 
   it("a wrong gradient costs its check only", () => {
