@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  Matrix, Random, map, jsKernels, referenceKernels, nativeKernels, nativeUnavailable, nativeThreads, setKernels, withConstant, dot, add, sub, mul, div, tanh,
+  Matrix, Random, map, jsKernels, referenceKernels, nativeKernels, nativeUnavailable, nativeThreads, setKernels, withConstant, dot, add, sub, mul, div, tanh, tanhBackwardInPlace,
 } from "../lib/array";
 import type { Kernels } from "../lib/array";
 import { maxAbsDiff } from "./helpers";
@@ -32,9 +32,12 @@ function using<T>(k: Kernels, f: () => T): T {
 function checkGemm(k: Kernels, hold: boolean, threads: number): void {
   const rng = new Random(11);
   const sparse = (r: number, c: number) => map(rng.randn(r, c), (v) => (v > 0.6 ? v : 0));
-  // Shapes from empty to large enough to be split across threads.
-  for (const [m, kk, n] of [[0, 3, 2], [3, 0, 2], [1, 1, 1], [5, 7, 3], [33, 65, 17], [300, 784, 10], [257, 100, 3]]) {
-    const a = sparse(m, kk), at = sparse(kk, m);
+  const dense = (r: number, c: number) => rng.randn(r, c);
+  // Shapes from empty to large enough to be split across threads; sparse left
+  // operands (like X) and dense ones (like A1, which takes other paths when n < 8).
+  for (const [m, kk, n, fill] of [[0, 3, 2, sparse], [3, 0, 2, dense], [1, 1, 1, dense], [5, 7, 3, sparse], [33, 65, 17, sparse], [300, 784, 10, sparse],
+    [257, 100, 3, sparse], [257, 100, 3, dense], [2000, 100, 3, dense], [19, 5, 1, dense], [40, 30, 7, dense], [40, 30, 8, dense]] as const) {
+    const a = fill(m, kk), at = fill(kk, m);
     const b = rng.randn(kk, n), bt = rng.randn(n, kk);
     for (const [x, transA] of [[a, false], [at, true]] as const) {
       for (const [y, transB] of [[b, false], [bt, true]] as const) {
@@ -102,6 +105,14 @@ describe("kernels", () => {
       const inPlace = a.clone();
       native().binary(BinaryOp.Mul, BroadcastMode.Row, inPlace.data, row.data, inPlace.data, 300, 400);
       assert.deepEqual(inPlace.data, using(jsKernels, () => mul(a, row)).data);
+      // Backpropagation through tanh: δ ⊙ (1 − A²). The TypeScript kernel gives the formula's
+      // bits; the native one fuses 1 − A² into one rounding (FMA), a last-bit difference.
+      const th = using(jsKernels, () => tanh(same));
+      const formula = a.data.map((d, i) => d * (1 - th.data[i] * th.data[i]));
+      assert.deepEqual(using(jsKernels, () => tanhBackwardInPlace(a.clone(), th)).data, formula);
+      const fused = using(native(), () => tanhBackwardInPlace(a.clone(), th)).data;
+      assert.ok(maxAbsDiff(fused, formula) / Math.max(...formula.map(Math.abs)) < 1e-15);
+      assert.throws(() => tanhBackwardInPlace(a, row), /shapes \(300, 400\) and \(1, 400\) differ/);
     });
 
     it("tanh is within 4 ulp of Math.tanh and keeps NaN, ±Infinity and -0", () => {

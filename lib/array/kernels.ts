@@ -7,7 +7,8 @@
 import { nativeKernels } from "./native";
 
 /** The element-wise binary ops, in the native addon's numbering. */
-export enum BinaryOp { Add = 0, Sub = 1, Mul = 2, Div = 3 }
+/** TanhGrad: a · (1 − b²), backpropagation through tanh (b = tanh(z)). */
+export enum BinaryOp { Add = 0, Sub = 1, Mul = 2, Div = 3, TanhGrad = 4 }
 
 /** The element-wise functions, in the native addon's numbering. */
 export enum UnaryOp { Tanh = 0, Exp = 1, Log = 2 }
@@ -40,7 +41,7 @@ function unaryLoop(op: UnaryOp, a: Float64Array, out: Float64Array): void {
 }
 
 const binaryFunctions: Record<BinaryOp, (x: number, y: number) => number> = [
-  (x, y) => x + y, (x, y) => x - y, (x, y) => x * y, (x, y) => x / y,
+  (x, y) => x + y, (x, y) => x - y, (x, y) => x * y, (x, y) => x / y, (x, y) => x * (1 - y * y),
 ];
 
 function binaryLoop(op: BinaryOp, mode: BroadcastMode, a: Float64Array, b: Float64Array, out: Float64Array, rows: number, cols: number): void {

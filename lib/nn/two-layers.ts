@@ -6,7 +6,7 @@
  * X is (N, D), W1 (D, Q), b1 (1, Q), W2 (Q, K), b2 (1, K).
  */
 import { Matrix } from "../array/matrix";
-import { addInPlace, dot, mul, sub, sum, tanhInPlace } from "../array/ops";
+import { addInPlace, dot, mul, sub, sum, tanhBackwardInPlace, tanhInPlace } from "../array/ops";
 import { Random } from "../array/random";
 import { softmax } from "./softmax";
 import { gradient_descent } from "./descent";
@@ -73,9 +73,7 @@ export function partial_derivative_two_layers_nn(
   const cached = forwardCache.get(y_hat);
   const a1 = cached && cached.x === x ? cached.a1 : tanhInPlace(addInPlace(dot(x, parameters.W1), parameters.b1));
   const delta3 = sub(y_hat, y);
-  const delta2 = dot(delta3, parameters.W2, { transB: true }); // δ3·W2ᵀ, (N, Q), then ⊙ (1 − A1²) in place
-  const a = a1.data, d = delta2.data;
-  for (let i = 0; i < d.length; i++) d[i] *= 1 - a[i] * a[i];
+  const delta2 = tanhBackwardInPlace(dot(delta3, parameters.W2, { transB: true }), a1); // (δ3·W2ᵀ) ⊙ (1 − A1²)
   return [dot(x, delta2, { transA: true }), sum(delta2, 0), dot(a1, delta3, { transA: true }), sum(delta3, 0)];
 }
 

@@ -153,7 +153,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     args(env, info, v);
     const int64_t op = integer(env, v[0], "op"), mode = integer(env, v[1], "mode");
     const int64_t rows = integer(env, v[5], "rows"), cols = integer(env, v[6], "cols");
-    if (op > 3 || mode > 3) throw Fail{"op and mode must be 0 to 3"};
+    if (op < 0 || op > 4 || mode < 0 || mode > 3) throw Fail{"op must be 0 to 4 and mode 0 to 3"};
     const int64_t bSize = mode == 0 ? rows * cols : mode == 1 ? cols : mode == 2 ? rows : 1;
     const double* a = typed<double>(env, v[2], napi_float64_array, "a", rows * cols);
     const double* b = typed<double>(env, v[3], napi_float64_array, "b", bSize);

@@ -152,15 +152,68 @@ void scatterParallel(int64_t count, int64_t work, double* out, int64_t outSize, 
 void setThreads(int threads) { threadCount = std::max(1, std::min(64, threads)); }
 int threads() { return threadCount; }
 
+namespace {
+
+// Below this many output columns a row update is too short to vectorise:
+// dense rows are better served by dot products (or axpys along the other side).
+constexpr int64_t kNarrow = 8;
+
+inline double dotProduct(const double* __restrict x, const double* __restrict y, int64_t k) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int64_t p = 0;
+  for (; p + 4 <= k; p += 4) {
+    s0 += x[p] * y[p];
+    s1 += x[p + 1] * y[p + 1];
+    s2 += x[p + 2] * y[p + 2];
+    s3 += x[p + 3] * y[p + 3];
+  }
+  for (; p < k; p++) s0 += x[p] * y[p];
+  return (s0 + s1) + (s2 + s3);
+}
+
+// Judged on about 4096 values spread over a: reading all of it would cost
+// as much as the product saved.
+bool mostlyNonZero(const double* a, int64_t size) {
+  const int64_t step = std::max<int64_t>(1, size / 4096);
+  int64_t nz = 0, seen = 0;
+  for (int64_t i = 0; i < size; i += step, seen++) nz += a[i] != 0;
+  return nz * 2 > seen;
+}
+
+}  // namespace
+
 void gemm(const double* a, const double* b, double* out, int64_t m, int64_t k, int64_t n, bool transA, bool transB) {
+  const int64_t work = m * k * n;
+  if (transA && n < kNarrow && mostlyNonZero(a, k * m)) {
+    // Dense aᵀ·b with few columns (A1ᵀ·δ3): outᵀ row j += b[p, j] · a[p, :] is a long axpy.
+    std::vector<double> outT(static_cast<size_t>(n * m), 0.0);
+    for (int64_t p = 0; p < k; p++)
+      for (int64_t j = 0; j < n; j++) axpy(outT.data() + j * m, transB ? b[j * k + p] : b[p * n + j], a + p * m, m);
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) out[i * n + j] = outT[j * m + i];
+    return;
+  }
   std::vector<double> bt;
+  if (!transA && n < kNarrow && mostlyNonZero(a, m * k)) {
+    // Dense a·b with few columns (A1·W2): out[i, j] is the dot of row i of a and column j of b.
+    if (!transB) {
+      bt.resize(static_cast<size_t>(k * n));
+      for (int64_t p = 0; p < k; p++)
+        for (int64_t j = 0; j < n; j++) bt[j * k + p] = b[p * n + j];
+    }
+    const double* cols = transB ? b : bt.data();
+    parallel(m, work, [&](int64_t begin, int64_t end, int) {
+      for (int64_t i = begin; i < end; i++)
+        for (int64_t j = 0; j < n; j++) out[i * n + j] = dotProduct(a + i * k, cols + j * k, k);
+    });
+    return;
+  }
   if (transB) {  // b stored (n, k): copy it as (k, n), small next to a.
     bt.resize(static_cast<size_t>(k * n));
     for (int64_t j = 0; j < n; j++)
       for (int64_t p = 0; p < k; p++) bt[p * n + j] = b[j * k + p];
     b = bt.data();
   }
-  const int64_t work = m * k * n;
   if (transA) {
     // a stored (k, m): out[i, :] += a[p, i] · b[p, :] for each non-zero, row p of a at a time.
     scatterParallel(k, work, out, m * n, [&](int64_t begin, int64_t end, double* o) {
@@ -293,7 +346,8 @@ void binary(int op, int mode, const double* a, const double* b, double* out, int
     case 0: return broadcastRows([](double x, double y) { return x + y; }, mode, a, b, out, rows, cols);
     case 1: return broadcastRows([](double x, double y) { return x - y; }, mode, a, b, out, rows, cols);
     case 2: return broadcastRows([](double x, double y) { return x * y; }, mode, a, b, out, rows, cols);
-    default: return broadcastRows([](double x, double y) { return x / y; }, mode, a, b, out, rows, cols);
+    case 3: return broadcastRows([](double x, double y) { return x / y; }, mode, a, b, out, rows, cols);
+    default: return broadcastRows([](double x, double y) { return x * (1 - y * y); }, mode, a, b, out, rows, cols);
   }
 }
 

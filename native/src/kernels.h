@@ -23,7 +23,8 @@ void csrGemmT(const int32_t* ptr, const int32_t* idx, const double* val, int64_t
 void unary(int op, const double* a, double* out, int64_t size);
 
 // out (rows, cols) = a op b, b broadcast: 0 same shape, 1 a (1, cols) row,
-// 2 a (rows, 1) column, 3 a scalar b[0]. op: 0 +, 1 -, 2 *, 3 /. out may be a.
+// 2 a (rows, 1) column, 3 a scalar b[0]. op: 0 +, 1 -, 2 *, 3 /, 4 a·(1 − b²)
+// (the tanh derivative of backpropagation, b = tanh(z)). out may be a.
 void binary(int op, int mode, const double* a, const double* b, double* out, int64_t rows, int64_t cols);
 
 // Threads used for large products (default: the cores, at most 8).
