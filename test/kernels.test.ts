@@ -82,14 +82,16 @@ describe("kernels", () => {
 
     it("a held matrix's sparse copy is dropped when the scope ends: later writes are seen", () => {
       const rng = new Random(3);
-      const x = rng.randn(40, 30), w = rng.randn(30, 5);
+      const x = rng.randn(40, 30), w = rng.randn(30, 5), d = rng.randn(40, 5);
       using(native(), () => {
-        withConstant([x], () => dot(x, w));
+        withConstant([x], () => [dot(x, w), dot(x, d, { transA: true })]); // the sparse copy and its transpose
         x.data[0] += 1;
-        const got = dot(x, w);
-        const want = new Float64Array(40 * 5);
+        const got = dot(x, w), gotT = dot(x, d, { transA: true });
+        const want = new Float64Array(40 * 5), wantT = new Float64Array(30 * 5);
         referenceKernels.gemm(x.data, w.data, want, 40, 30, 5, false, false);
+        referenceKernels.gemm(x.data, d.data, wantT, 30, 40, 5, true, false);
         assert.ok(maxRelDiff(got.data, want) < 1e-12);
+        assert.ok(maxRelDiff(gotT.data, wantT) < 1e-12);
       });
     });
 
