@@ -48,6 +48,17 @@ describe("grading checks", function () {
     assert.deepEqual(failedChecks("gradient_descent_torch", fast), ["gradient_descent_torch/perte-exacte"]);
   });
 
+  it("a function that overwrites its inputs is judged against untouched ones and spoils no later check", () => {
+    const wipes = (X: lib.Matrix, p: lib.OneLayerParameters) => { X.data.fill(0); return lib.predict_one_layer_nn(X, p); };
+    assert.deepEqual(failedChecks("predict_one_layer_nn", wipes), ["predict_one_layer_nn/valeurs"]);
+    const wipesData = (x: lib.Matrix, y: lib.Matrix, p: lib.OneLayerParameters, n: number, e: number, o: lib.GradientDescentOptions) => {
+      x.data.fill(0);
+      return lib.gradient_descent_one_layer_nn(x, y, p, n, e, o);
+    };
+    assert.ok(failedChecks("gradient_descent_one_layer_nn", wipesData).includes("gradient_descent_one_layer_nn/perte-exacte"));
+    for (const name of ["predict_one_layer_nn", "gradient_descent_one_layer_nn"]) assert.deepEqual(failedChecks(name, (lib as Record<string, unknown>)[name]), [], name);
+  });
+
   it("a missing function or one that throws fails every check without stopping the others", () => {
     for (const name of ["softmax", "gradient_descent_two_layers_nn"]) {
       const missing = runChecks(name, undefined);

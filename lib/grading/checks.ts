@@ -51,13 +51,18 @@ function fixtures() {
 }
 
 let cachedData: { x_train: Matrix; y_train: Matrix; x_test: Matrix; y_test: Matrix } | undefined;
-/** 300 training and 300 test images of the shipped data: real digits, fast to train on. */
+/**
+ * 300 training and 300 test images of the shipped data: real digits, fast to
+ * train on. Copies each time: a function that changes its inputs in place
+ * must not spoil the next check.
+ */
 function smallData() {
   if (!cachedData) {
     const d = load_data(DATA_DIR);
     cachedData = { x_train: d.x_train.sliceRows(0, 300), y_train: d.y_train.sliceRows(0, 300), x_test: d.x_test.sliceRows(0, 300), y_test: d.y_test.sliceRows(0, 300) };
   }
-  return cachedData;
+  const c = cachedData;
+  return { x_train: c.x_train.clone(), y_train: c.y_train.clone(), x_test: c.x_test.clone(), y_test: c.y_test.clone() };
 }
 
 const clone = <P extends object>(p: P): P => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, (v as Matrix).clone()])) as P;
@@ -146,7 +151,8 @@ function descentChecks(
   ];
 }
 
-const f = fixtures();
+// Fresh before each check (runChecks): a function that changes its inputs in place must not spoil the next one.
+let f = fixtures();
 
 /** Every graded function of the handout, with its checks, in the handout's order. */
 export const CHECKS: Record<string, Check[]> = {
@@ -173,12 +179,12 @@ export const CHECKS: Record<string, Check[]> = {
     },
   ],
   predict_one_layer_nn: [
-    { name: "dimensions", title: "Ŷ est de dimensions (N, K)", run: (fn) => void shape(fn(f.x, clone(f.one)), N, K, "predict_one_layer_nn(X, parameters)") },
-    { name: "valeurs", title: "Ŷ = softmax(X·W + b)", run: (fn) => close(isMatrix(fn(f.x, clone(f.one)), "Ŷ"), nn.predict_one_layer_nn(f.x, f.one), "Ŷ") },
+    { name: "dimensions", title: "Ŷ est de dimensions (N, K)", run: (fn) => void shape(fn(f.x.clone(), clone(f.one)), N, K, "predict_one_layer_nn(X, parameters)") },
+    { name: "valeurs", title: "Ŷ = softmax(X·W + b)", run: (fn) => close(isMatrix(fn(f.x.clone(), clone(f.one)), "Ŷ"), nn.predict_one_layer_nn(f.x, f.one), "Ŷ") },
   ],
   evaluate_loss: [
     { name: "valeur", title: "la perte du TP sur des valeurs fixées", run: (fn) => {
-      const got = number(fn(f.y, f.y_hat.clone()), "evaluate_loss(y, y_hat)"), want = nn.evaluate_loss(f.y, f.y_hat);
+      const got = number(fn(f.y.clone(), f.y_hat.clone()), "evaluate_loss(y, y_hat)"), want = nn.evaluate_loss(f.y, f.y_hat);
       if (!(Math.abs(got - want) <= 1e-9 * Math.abs(want))) fail(`evaluate_loss vaut ${got}, on attend ${want.toFixed(6)} : vérifiez les deux termes et la division par N`);
     } },
     { name: "epsilon", title: "finie quand ŷ vaut exactement 0 ou 1 (le +1e-16 dans les log)", run: (fn) => {
@@ -190,7 +196,7 @@ export const CHECKS: Record<string, Check[]> = {
   ],
   partial_derivative_one_layer_nn: [
     { name: "forme", title: "renvoie [dW, db] de dimensions (D, K) et (1, K)", run: (fn) => {
-      const r = fn(f.x, f.y, nn.predict_one_layer_nn(f.x, f.one), clone(f.one)) as unknown[];
+      const r = fn(f.x.clone(), f.y.clone(), nn.predict_one_layer_nn(f.x, f.one), clone(f.one)) as unknown[];
       if (!Array.isArray(r) || r.length !== 2) fail("le résultat doit être le tableau [dW, db]");
       shape(r[0], D, K, "dW");
       shape(r[1], 1, K, "db");
@@ -198,7 +204,7 @@ export const CHECKS: Record<string, Check[]> = {
     ...(["dW", "db"] as const).map((g, k): Check => ({
       name: g, title: `${g} est juste`, run(fn) {
         const y_hat = nn.predict_one_layer_nn(f.x, f.one);
-        const r = fn(f.x, f.y, y_hat, clone(f.one)) as unknown[];
+        const r = fn(f.x.clone(), f.y.clone(), y_hat, clone(f.one)) as unknown[];
         close(isMatrix(Array.isArray(r) ? r[k] : r, g), nn.partial_derivative_one_layer_nn(f.x, f.y, y_hat, f.one)[k], g);
       },
     })),
@@ -210,19 +216,19 @@ export const CHECKS: Record<string, Check[]> = {
     nn.predict_one_layer_nn as (x: Matrix, p: never) => Matrix,
   ),
   predict_two_layers_nn: [
-    { name: "dimensions", title: "Ŷ est de dimensions (N, K)", run: (fn) => void shape(fn(f.x, clone(f.two)), N, K, "predict_two_layers_nn(X, parameters)") },
-    { name: "valeurs", title: "Ŷ = softmax(tanh(X·W1 + b1)·W2 + b2)", run: (fn) => close(isMatrix(fn(f.x, clone(f.two)), "Ŷ"), nn.predict_two_layers_nn(f.x, f.two), "Ŷ") },
+    { name: "dimensions", title: "Ŷ est de dimensions (N, K)", run: (fn) => void shape(fn(f.x.clone(), clone(f.two)), N, K, "predict_two_layers_nn(X, parameters)") },
+    { name: "valeurs", title: "Ŷ = softmax(tanh(X·W1 + b1)·W2 + b2)", run: (fn) => close(isMatrix(fn(f.x.clone(), clone(f.two)), "Ŷ"), nn.predict_two_layers_nn(f.x, f.two), "Ŷ") },
   ],
   partial_derivative_two_layers_nn: [
     { name: "forme", title: "renvoie [dW1, db1, dW2, db2] aux dimensions des paramètres", run: (fn) => {
-      const r = fn(f.x, f.y, nn.predict_two_layers_nn(f.x, f.two), clone(f.two)) as unknown[];
+      const r = fn(f.x.clone(), f.y.clone(), nn.predict_two_layers_nn(f.x, f.two), clone(f.two)) as unknown[];
       if (!Array.isArray(r) || r.length !== 4) fail("le résultat doit être le tableau [dW1, db1, dW2, db2]");
       shape(r[0], D, Q, "dW1"); shape(r[1], 1, Q, "db1"); shape(r[2], Q, K, "dW2"); shape(r[3], 1, K, "db2");
     } },
     ...(["dW1", "db1", "dW2", "db2"] as const).map((g, k): Check => ({
       name: g, title: `${g} est juste${k < 2 ? " (δ2)" : " (δ3)"}`, run(fn) {
         const y_hat = nn.predict_two_layers_nn(f.x, f.two);
-        const r = fn(f.x, f.y, nn.predict_two_layers_nn(f.x, f.two), clone(f.two)) as unknown[];
+        const r = fn(f.x.clone(), f.y.clone(), nn.predict_two_layers_nn(f.x, f.two), clone(f.two)) as unknown[];
         close(isMatrix(Array.isArray(r) ? r[k] : r, g), nn.partial_derivative_two_layers_nn(f.x, f.y, y_hat, f.two)[k], g);
       },
     })),
@@ -244,6 +250,7 @@ export function runChecks(name: string, fn: unknown): CheckResult[] {
   const checks = CHECKS[name];
   if (!checks) throw new RangeError(`runChecks: no checks for '${name}'; graded functions: ${GRADED_FUNCTIONS.join(", ")}`);
   return checks.map((c) => {
+    f = fixtures();
     const base = { id: `${name}/${c.name}`, function: name, title: c.title };
     if (typeof fn !== "function") return { ...base, ok: false, message: `${name} n'est pas une fonction (${fn === undefined ? "absente" : typeof fn})` };
     try {
