@@ -260,6 +260,12 @@ const STATUS: Record<string, string> = {
   error: "erreur", timeout: "temps dépassé", memory: "mémoire dépassée", died: "noyau arrêté", skipped: "non exécutée",
 };
 
+/** The line of an error report that says what went wrong: "TypeError: …", a compile error "3:36 - …", else the first. */
+export function errorLine(message: string): string {
+  const lines = message.split("\n").map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /^(?:[A-Z]\w*)?Error\b/.test(l)) ?? lines.find((l) => /^\d+:\d+ - /.test(l)) ?? lines[0] ?? "";
+}
+
 /** The feedback a student reads, in French. */
 export function feedback(g: StudentGrade): string {
   const lines = [`# Correction — ${g.student}`, "", `**Note : ${g.total} / ${g.max}**`, ""];
@@ -273,8 +279,7 @@ export function feedback(g: StudentGrade): string {
     const bad = nb.cells.filter((c) => c.status !== "ok");
     lines.push(`- \`${nb.file}\` : ${nb.cells.length} cellules de code exécutées en ${nb.seconds.toFixed(0)} s, ${bad.length ? `${bad.length} en échec` : "aucune en échec"}.`);
     for (const c of bad) {
-      const first = c.message.split("\n").find((l) => /Error|erreur|interdit|dépassé|arrêté|not|Cannot/i.test(l)) ?? c.message.split("\n")[0];
-      lines.push(`  - cellule ${c.cell} (${STATUS[c.status] ?? c.status}) : ${first.trim().slice(0, 300)}`);
+      lines.push(`  - cellule ${c.cell} (${STATUS[c.status] ?? c.status}) : ${errorLine(c.message).slice(0, 300)}`);
     }
   }
   lines.push("", "## Vérifications", "");

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { ROOT, NOTEBOOKS } from "../cli/paths";
 import { assign, stubSolutions, STUB } from "../cli/assign";
-import { bubblewrap, grade, loadPoints, submissions } from "../cli/grade";
+import { bubblewrap, errorLine, grade, loadPoints, submissions } from "../cli/grade";
 import type { StudentGrade } from "../cli/grade";
 import { runNotebook } from "../cli/run";
 import { hasTag, readNotebook, sourceText } from "../cli/notebook-json";
@@ -92,6 +92,13 @@ describe("nn-workbook grade: bad input", () => {
     writeFileSync(file, JSON.stringify({ default: 2, points: { "softmax/valeurs": 3 } }));
     const points = loadPoints(file);
     assert.deepEqual([points("softmax/valeurs"), points("softmax/dimensions")], [3, 2]);
+  });
+
+  it("feedback quotes the line of an error that says what went wrong", () => {
+    const stack = "evalmachine.<anonymous>:3\n    process[name] = () => { throw new Error(`interdit`); };\n    ^\n\nError: process.exit est interdit\n    at process.exit";
+    assert.equal(errorLine(stack), "Error: process.exit est interdit");
+    assert.equal(errorLine("3:36 - Cannot find name 'evaluate_loss'."), "3:36 - Cannot find name 'evaluate_loss'.");
+    assert.equal(errorLine("trop long (limite de 30 s) : le noyau a été arrêté"), "trop long (limite de 30 s) : le noyau a été arrêté");
   });
 
   it("finds the students of a folder: one .ipynb each, or one folder each", () => {
@@ -215,6 +222,8 @@ describe("nn-workbook grade", function () {
     assert.deepEqual(bad.map((c) => c.status), ["error", "error", "error", "died"]);
     assert.match(bad[0].message + bad[1].message, /EROFS|read-only/);
     assert.match(bad[2].message, /process\.exit est interdit dans un cahier noté/);
+    assert.match(feedbackOf("exits"), /\(erreur\) : Error: process\.exit est interdit dans un cahier noté/);
+    assert.match(feedbackOf("exits"), /\(noyau arrêté\) : le noyau s'est arrêté pendant cette cellule/);
     for (const f of escaped()) assert.ok(!existsSync(f), `${f} must not have been written`);
   });
 
