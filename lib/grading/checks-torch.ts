@@ -7,8 +7,8 @@ import type { Matrix } from "../array/matrix";
 import type * as Autograd from "../autograd";
 import { Random } from "../array/random";
 import * as nn from "../nn";
+import type { Check } from "./checks";
 
-type Check = { name: string; title: string; run(fn: Function): void };
 type Fail = (message: string) => never;
 
 const autograd = (): typeof Autograd => require("../autograd") as typeof Autograd;

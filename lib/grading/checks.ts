@@ -23,7 +23,8 @@ export interface CheckResult {
   message: string;
 }
 
-interface Check {
+/** One check of a function: `run` throws when the function is wrong. */
+export interface Check {
   name: string;
   title: string;
   /** Throws a Failure (or anything) when the function is wrong. */
