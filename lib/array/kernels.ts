@@ -6,8 +6,10 @@
 
 import { nativeKernels } from "./native";
 
-/** The element-wise binary ops, in the native addon's numbering. */
-/** TanhGrad: a · (1 − b²), backpropagation through tanh (b = tanh(z)). */
+/**
+ * The element-wise binary ops, in the native addon's numbering. TanhGrad is
+ * a · (1 − b²), backpropagation through tanh (b = tanh(z)).
+ */
 export enum BinaryOp { Add = 0, Sub = 1, Mul = 2, Div = 3, TanhGrad = 4 }
 
 /** The element-wise functions, in the native addon's numbering. */

@@ -60,9 +60,6 @@ export const div = (a: Matrix, b: Operand): Matrix => broadcast("div", BinaryOp.
 /** `a += b` (b broadcast), returns a. */
 export const addInPlace = (a: Matrix, b: Operand): Matrix => broadcast("addInPlace", BinaryOp.Add, a, b, a);
 
-/** `a *= b` (b broadcast), returns a. */
-export const mulInPlace = (a: Matrix, b: Operand): Matrix => broadcast("mulInPlace", BinaryOp.Mul, a, b, a);
-
 /**
  * `delta ⊙= (1 − a²)` with `a = tanh(z)` of delta's shape: backpropagation
  * through tanh, whose derivative is 1 − tanh². Returns delta.
