@@ -17,6 +17,11 @@ function plotlyScript(): string {
   return `<script type="text/javascript">(function(module){${bundle.replace(/<\/script/gi, "<\\/script")}\n})(undefined);</script>`;
 }
 
+/** Text made safe inside HTML or SVG elements (not attributes): <, > and & escaped. */
+export function escapeHtml(v: unknown): string {
+  return String(v).replace(/[<&>]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&amp;"));
+}
+
 /** Makes the next notebook figure inline plotly.js again (e.g. for a new page). */
 export function resetPlotlyInline(): void {
   inlined = false;

@@ -5,11 +5,11 @@
  * <svg> needs no script at all to render.
  */
 import type { LineOptions, Series } from "./figure";
+import { escapeHtml as esc } from "./html";
 
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
 const MAX_POINTS = 400;
 
-const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]!);
 const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : +v.toPrecision(4)).toString();
 
 /** The series as an SVG chart of `width`×`height` px (non-finite values, or ≤ 0 on a log axis, leave gaps). */

@@ -1,5 +1,6 @@
 /** Tables in the notebook: a danfojs DataFrame (or plain columns) as HTML, with its text form. */
 import { showHtml } from "../plot/display";
+import { escapeHtml as esc } from "../plot/html";
 
 /** What a danfojs DataFrame offers, and all a table needs. */
 export interface TableLike {
@@ -9,7 +10,6 @@ export interface TableLike {
   toString?: () => string;
 }
 
-const esc = (v: unknown) => String(v).replace(/[<&>]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&amp;"));
 const cell = (v: unknown) => (typeof v === "number" && !Number.isInteger(v) ? v.toPrecision(4) : v);
 
 /** The HTML of a table. */
