@@ -12,6 +12,7 @@ import { basename, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { parseArgs } from "node:util";
 import { ROOT, projectPython, UsageError } from "./paths";
+import { debianProgram } from "./debian";
 import { sourceText, writeAtomic } from "./notebook-json";
 import type { Notebook } from "./notebook-json";
 import { CHECKS, GRADED_FUNCTIONS } from "../lib/grading/checks";
@@ -61,17 +62,9 @@ export interface StudentGrade {
   notebooks: NotebookReport[];
 }
 
-const BWRAP_CANDIDATES = ["/usr/bin/bwrap", "/bin/bwrap"];
-
-/** bubblewrap, installed with apt when missing and allowed (root); undefined when unavailable. */
-export function bubblewrap(install = true): string | undefined {
-  let found = BWRAP_CANDIDATES.find(existsSync);
-  if (!found && install && process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    spawnSync("apt-get", ["update", "-qq"], { stdio: "ignore", env });
-    spawnSync("apt-get", ["install", "-y", "-qq", "bubblewrap"], { stdio: "ignore", env });
-    found = BWRAP_CANDIDATES.find(existsSync);
-  }
+/** bubblewrap (installed with apt when missing and allowed), if it can run here; undefined otherwise. */
+export function bubblewrap(): string | undefined {
+  const found = debianProgram(["/usr/bin/bwrap", "/bin/bwrap"], "bubblewrap");
   if (found && spawnSync(found, ["--ro-bind", "/", "/", "true"], { stdio: "ignore" }).status !== 0) return undefined;
   return found;
 }

@@ -3,27 +3,18 @@
  * playwright-core: opens exported pages and JupyterLab, checks that every
  * figure was drawn, takes screenshots.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { debianProgram } from "../cli/debian";
 import { join } from "node:path";
 import { chromium as playwright } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
-
-const candidates = () => ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
 
 /**
  * Debian's chromium, installed with apt when missing and allowed (root), so
  * that `npm test` passes on a fresh machine; otherwise a clear error.
  */
 export function chromium(): string {
-  let found = candidates();
-  if (!found && process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
-    console.log("      (installing Debian's chromium for the rendering tests: apt-get install chromium)");
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    spawnSync("apt-get", ["update", "-qq"], { stdio: "ignore", env });
-    spawnSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "ignore", env });
-    found = candidates();
-  }
+  const found = debianProgram(["/usr/bin/chromium", "/usr/bin/chromium-browser"], "chromium");
   if (!found) throw new Error("chromium not found: install Debian's 'chromium' package (sudo apt install chromium) to run the rendering tests");
   return found;
 }
