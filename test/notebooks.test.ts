@@ -15,12 +15,13 @@ import { launchBrowser, figuresDrawn, screenshotFigures, SCREENSHOTS } from "./b
 import type { Browser } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import { collectValues, checkAnswers } from "../cli/answers";
+import { readNotebook, sourceText } from "../cli/notebook-json";
+import type { NotebookCell } from "../cli/notebook-json";
 
 const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
 
-interface Cell { cell_type: string; source: string | string[]; outputs?: unknown[]; metadata: { tags?: string[] } }
-const sourceOf = (c: Cell): string => (Array.isArray(c.source) ? c.source.join("") : c.source);
-const cellsOf = (file: string): Cell[] => JSON.parse(readFileSync(file, "utf8")).cells;
+type Cell = NotebookCell;
+const cellsOf = (file: string): Cell[] => readNotebook(file).cells;
 
 describe("notebooks", function () {
   this.timeout(30 * 60 * 1000);
@@ -45,8 +46,8 @@ describe("notebooks", function () {
       executed.push(r.output);
       assert.ok(r.ok, `${nb}: cell ${r.failed_cell} failed (${r.reason}):\n${r.source}\n${r.error}`);
       // The solution notebooks pass their own self-checks (check.<name>(fn) cells).
-      const selfChecks = cellsOf(r.output).filter((c) => c.cell_type === "code" && /^check\./.test(sourceOf(c)));
-      for (const c of selfChecks) assert.match(JSON.stringify(c.outputs), /✔/, `${nb}: ${sourceOf(c)} printed nothing`);
+      const selfChecks = cellsOf(r.output).filter((c) => c.cell_type === "code" && /^check\./.test(sourceText(c.source)));
+      for (const c of selfChecks) assert.match(JSON.stringify(c.outputs), /✔/, `${nb}: ${sourceText(c.source)} printed nothing`);
       assert.ok(selfChecks.every((c) => !JSON.stringify(c.outputs).includes("✘")), `${nb}: a self-check failed`);
       const figures = cellsOf(r.output).flatMap((c) => (c.outputs ?? []) as { data?: Record<string, unknown> }[]).filter((o) => o.data?.["application/vnd.plotly.v1+json"]);
       const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
