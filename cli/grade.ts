@@ -17,6 +17,7 @@ import { sourceText, writeAtomic } from "./notebook-json";
 import type { Notebook } from "./notebook-json";
 import { CHECKS, GRADED_FUNCTIONS } from "../lib/grading/checks";
 import type { CheckResult } from "../lib/grading/checks";
+import { GRADE_MARKER } from "../lib/grading";
 
 export const GRADE_HELP = `nn-workbook grade <submissions-dir> [--out DIR] [--timeout S] [--budget S] [--memory MB] [--jobs N] [--points FILE]
   Grades every submission of <submissions-dir>: a .ipynb file per student
@@ -207,7 +208,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
       mkdirSync(executed, { recursive: true });
       const args = [sandbox.notebook, "--output", join(executed, name), "--cwd", join(sandbox.dir, "notebooks"), "--kernel", "nnwb-grade",
         "--cell-timeout", String(opts.cellTimeout), "--budget", String(opts.budget), "--check-timeout", String(opts.cellTimeout),
-        "--memory-mb", String(opts.memoryMb), "--grading-module", join(ROOT, "dist", "lib", "grading"), "--functions", declaredFunctions(nb).join(",")];
+        "--memory-mb", String(opts.memoryMb), "--grading-module", join(ROOT, "dist", "lib", "grading"), "--marker", GRADE_MARKER, "--functions", declaredFunctions(nb).join(",")];
       const t0 = Date.now();
       const r = await runGradeNotebook(args, env, (opts.budget * 3 + opts.cellTimeout * (GRADED_FUNCTIONS.length + 2)) * 1000 + 60000);
       rmSync(sandbox.dir, { recursive: true, force: true });

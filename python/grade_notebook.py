@@ -20,7 +20,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-MARKER = "NNWB-GRADE "
+from run_notebook import cell_text, write_atomic
+
 # process.exit & co. throw instead of ending the kernel: the cell fails, the rest runs.
 GUARD = """for (const name of ["exit", "abort", "reallyExit"]) {
   (process as any)[name] = () => { throw new Error(`process.${name} est interdit dans un cahier noté`); };
@@ -34,16 +35,6 @@ GUARD = """for (const name of ["exit", "abort", "reallyExit"]) {
 }"""
 # tslab aborts the cells it receives within 200 ms of a failing one.
 AFTER_FAILURE_S = 0.3
-
-
-def text_of(cell, names=("stdout", "stderr")):
-    parts = []
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream" and out.get("name") in names:
-            parts.append(out.get("text", ""))
-        elif out.get("output_type") == "error":
-            parts.append("%s: %s" % (out.get("ename", ""), out.get("evalue", "")))
-    return "".join(parts)
 
 
 def tree_rss_mb(pid):
@@ -111,6 +102,7 @@ def main():
     ap.add_argument("--memory-mb", type=float, default=2048)
     ap.add_argument("--grading-module", required=True, help="absolute path of dist/lib/grading")
     ap.add_argument("--functions", default="", help="comma-separated graded functions to check")
+    ap.add_argument("--marker", required=True, help="what starts the JSON line of a check cell's output")
     args = ap.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
@@ -135,7 +127,7 @@ def main():
             return "timeout", "trop long (limite de %d s) : le noyau a été arrêté" % round(err)
         if kind == "dead":
             return "died", "le noyau s'est arrêté pendant cette cellule (process.exit, plantage…)"
-        return "error", (text_of(cell, ("stderr",)) or str(err)).strip()[-1500:]
+        return "error", (cell_text(cell, None) or str(err)).strip()[-1500:]
 
     def run(client, cell, index, timeout, watch):
         """Runs one cell; returns (status, message)."""
@@ -187,9 +179,9 @@ def main():
                         function_position += 1
                         cell = check_cells[name]
                         status, message = run(client, cell, -2, args.check_timeout, watch)
-                        line = next((l for l in text_of(cell, ("stdout",)).splitlines() if l.startswith(MARKER)), None)
+                        line = next((l for l in cell_text(cell, None, ("stdout",)).splitlines() if l.startswith(args.marker)), None)
                         if status == "ok" and line:
-                            checks[name] = {"results": json.loads(line[len(MARKER):])}
+                            checks[name] = {"results": json.loads(line[len(args.marker):])}
                         else:
                             if status == "ok":
                                 status, message = "error", "la cellule de vérification n'a rien renvoyé"
@@ -208,10 +200,7 @@ def main():
         if not restart:
             break
 
-    tmp = args.output + ".tmp-%d" % os.getpid()
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(nbformat.writes(nb))
-    os.replace(tmp, args.output)
+    write_atomic(args.output, nbformat.writes(nb))
     result = {
         "ok": True,
         # Cells are numbered from 1 over the whole notebook, as JupyterLab's status bar does.

@@ -17,15 +17,16 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 
-def cell_text(cell, limit=2000):
-    """What the cell printed on stderr (tslab reports errors there, not as error outputs)."""
+def cell_text(cell, limit=2000, streams=("stderr",)):
+    """What the cell printed on `streams` (tslab reports errors on stderr, not as error outputs), the last `limit` characters."""
     parts = []
     for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+        if out.get("output_type") == "stream" and out.get("name") in streams:
             parts.append(out.get("text", ""))
         elif out.get("output_type") == "error":
             parts.append("%s: %s" % (out.get("ename", ""), out.get("evalue", "")))
-    return "".join(parts)[-limit:]
+    text = "".join(parts)
+    return text if limit is None else text[-limit:]
 
 
 def write_atomic(path, text):
