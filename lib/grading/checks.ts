@@ -23,12 +23,19 @@ export interface CheckResult {
   message: string;
 }
 
+/**
+ * Runs `compute` the first time `key` is asked for during one `runChecks`
+ * call and gives the same outcome (value or exception) afterwards: the
+ * checks of a training function share one training run.
+ */
+export type Once = <T>(key: string, compute: () => T) => T;
+
 /** One check of a function: `run` throws when the function is wrong. */
 export interface Check {
   name: string;
   title: string;
   /** Throws a Failure (or anything) when the function is wrong. */
-  run(fn: Function): void;
+  run(fn: Function, once: Once): void;
 }
 
 /** A failed check, with its explanation for the student. */
@@ -110,11 +117,14 @@ function descentChecks(
 ): Check[] {
   let ref: nn.TrainingResult<OneLayerParameters | TwoLayersParameters> | undefined;
   const reference1 = () => (ref ??= reference(smallData()));
+  // One run of the student's descent (and one with test data) serves all the checks below.
+  const trained = (fn: Function, once: Once, withTest: boolean) =>
+    trainingResult(once(withTest ? "descent with test data" : "descent", () => call(fn, smallData(), withTest)), name);
   return [
     {
       name: "perte-decroit", title: "la perte d'apprentissage baisse (30 itérations, initialisation fixée)",
-      run(fn) {
-        const r = trainingResult(call(fn, smallData(), false), name);
+      run(fn, once) {
+        const r = trained(fn, once, false);
         if (r.train_loss.length !== 30) fail(`train_loss a ${r.train_loss.length} valeurs pour 30 itérations`);
         const [first, last] = [r.train_loss[0], r.train_loss[r.train_loss.length - 1]];
         if (!(last < first)) fail(`la perte ne baisse pas : ${first} au début, ${last} à la fin`);
@@ -122,8 +132,8 @@ function descentChecks(
     },
     {
       name: "perte-exacte", title: "les pertes de chaque itération sont celles de la descente de gradient attendue",
-      run(fn) {
-        const r = trainingResult(call(fn, smallData(), false), name);
+      run(fn, once) {
+        const r = trained(fn, once, false);
         const want = reference1().train_loss;
         const i = want.findIndex((v, k) => !(Math.abs(r.train_loss[k] - v) <= 1e-6 * Math.abs(v)));
         if (i >= 0) fail(`à l'itération ${i}, la perte vaut ${r.train_loss[i]}, on attend ${want[i].toFixed(6)} (même initialisation, même ε) : vérifiez la mise à jour P = P − ε·dP`);
@@ -131,8 +141,8 @@ function descentChecks(
     },
     {
       name: "perte-test", title: "avec x_test et y_test, la perte de test est enregistrée à chaque itération (consigne 9)",
-      run(fn) {
-        const r = trainingResult(call(fn, smallData(), true), name);
+      run(fn, once) {
+        const r = trained(fn, once, true);
         const want = reference1().test_loss;
         if (r.test_loss.length !== want.length) fail(`test_loss a ${r.test_loss.length} valeurs, on en attend ${want.length}`);
         const i = want.findIndex((v, k) => !(Math.abs(r.test_loss[k] - v) <= 1e-6 * Math.abs(v)));
@@ -141,9 +151,9 @@ function descentChecks(
     },
     {
       name: "precision", title: "la précision de test des paramètres appris est celle attendue",
-      run(fn) {
+      run(fn, once) {
         const d = smallData();
-        const r = trainingResult(call(fn, d, false), name);
+        const r = trained(fn, once, false);
         const got = nn.accuracy(d.y_test, predict(d.x_test, r.parameters as never));
         const want = nn.accuracy(d.y_test, predict(d.x_test, reference1().parameters as never));
         if (!(got >= want - 0.01)) fail(`précision de test ${got.toFixed(3)} après 30 itérations, on attend ${want.toFixed(3)}`);
@@ -250,12 +260,26 @@ export const GRADED_FUNCTIONS = Object.keys(CHECKS);
 export function runChecks(name: string, fn: unknown): CheckResult[] {
   const checks = CHECKS[name];
   if (!checks) throw new RangeError(`runChecks: no checks for '${name}'; graded functions: ${GRADED_FUNCTIONS.join(", ")}`);
+  const outcomes = new Map<string, { value: unknown } | { error: unknown }>();
+  const once: Once = <T>(key: string, compute: () => T): T => {
+    let o = outcomes.get(key);
+    if (!o) {
+      try {
+        o = { value: compute() };
+      } catch (error) {
+        o = { error };
+      }
+      outcomes.set(key, o);
+    }
+    if ("error" in o) throw o.error;
+    return o.value as T;
+  };
   return checks.map((c) => {
     f = fixtures();
     const base = { id: `${name}/${c.name}`, function: name, title: c.title };
     if (typeof fn !== "function") return { ...base, ok: false, message: `${name} n'est pas une fonction (${fn === undefined ? "absente" : typeof fn})` };
     try {
-      c.run(fn);
+      c.run(fn, once);
       return { ...base, ok: true, message: "" };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
