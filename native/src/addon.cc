@@ -18,8 +18,10 @@ void check(napi_env env, napi_status status) {
   if (status != napi_ok) throw Fail{"N-API call failed"};
 }
 
+// The data of a typed array of type `want` with at least minLength elements;
+// its length goes to *lengthOut when asked.
 template <class T>
-T* typed(napi_env env, napi_value v, napi_typedarray_type want, const char* name, int64_t minLength) {
+T* typed(napi_env env, napi_value v, napi_typedarray_type want, const char* name, int64_t minLength, int64_t* lengthOut = nullptr) {
   bool is = false;
   check(env, napi_is_typedarray(env, v, &is));
   napi_typedarray_type type;
@@ -30,6 +32,7 @@ T* typed(napi_env env, napi_value v, napi_typedarray_type want, const char* name
   if (!is || type != want) throw Fail{std::string(name) + " must be a " + wantName};
   if (static_cast<int64_t>(length) < minLength)
     throw Fail{std::string(name) + " has " + std::to_string(length) + " elements, needs " + std::to_string(minLength)};
+  if (lengthOut) *lengthOut = static_cast<int64_t>(length);
   return static_cast<T*>(data);
 }
 
@@ -136,12 +139,10 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     args(env, info, v);
     const int64_t op = integer(env, v[0], "op");
     if (op > 2) throw Fail{"op must be 0 to 2"};
-    napi_value* w = v + 1;
-    const double* a = typed<double>(env, w[0], napi_float64_array, "a", 0);
-    size_t length = 0;
-    check(env, napi_get_typedarray_info(env, w[0], nullptr, &length, nullptr, nullptr, nullptr));
-    double* out = typed<double>(env, w[1], napi_float64_array, "out", static_cast<int64_t>(length));
-    nnk::unary(static_cast<int>(op), a, out, static_cast<int64_t>(length));
+    int64_t length = 0;
+    const double* a = typed<double>(env, v[1], napi_float64_array, "a", 0, &length);
+    double* out = typed<double>(env, v[2], napi_float64_array, "out", length);
+    nnk::unary(static_cast<int>(op), a, out, length);
     return number(env, 0);
   });
 }
@@ -153,7 +154,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     args(env, info, v);
     const int64_t op = integer(env, v[0], "op"), mode = integer(env, v[1], "mode");
     const int64_t rows = integer(env, v[5], "rows"), cols = integer(env, v[6], "cols");
-    if (op < 0 || op > 4 || mode < 0 || mode > 3) throw Fail{"op must be 0 to 4 and mode 0 to 3"};
+    if (op > 4 || mode > 3) throw Fail{"op must be 0 to 4 and mode 0 to 3"};  // integer() rejects negatives
     const int64_t bSize = mode == 0 ? rows * cols : mode == 1 ? cols : mode == 2 ? rows : 1;
     const double* a = typed<double>(env, v[2], napi_float64_array, "a", rows * cols);
     const double* b = typed<double>(env, v[3], napi_float64_array, "b", bSize);
