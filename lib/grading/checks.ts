@@ -162,6 +162,43 @@ function descentChecks(
   ];
 }
 
+/** Checks of a predict function: Ŷ's shape, then its values against the lib's on fixed parameters. */
+function predictChecks<P extends object>(name: string, params: () => P, reference: (x: Matrix, p: P) => Matrix, formula: string): Check[] {
+  return [
+    { name: "dimensions", title: "Ŷ est de dimensions (N, K)", run: (fn) => void shape(fn(f.x.clone(), clone(params())), N, K, `${name}(X, parameters)`) },
+    { name: "valeurs", title: `Ŷ = ${formula}`, run: (fn) => close(isMatrix(fn(f.x.clone(), clone(params())), "Ŷ"), reference(f.x, params()), "Ŷ") },
+  ];
+}
+
+/**
+ * Checks of a partial-derivative function: the list of gradients with the
+ * shapes of the parameters, then each gradient on its own (one wrong
+ * gradient costs its check only).
+ */
+function gradientChecks<P extends object>(
+  params: () => P,
+  predict: (x: Matrix, p: P) => Matrix,
+  reference: (x: Matrix, y: Matrix, y_hat: Matrix, p: P) => Matrix[],
+  grads: readonly (readonly [name: string, rows: number, cols: number, note: string])[],
+  shapes: string,
+): Check[] {
+  const list = `[${grads.map(([g]) => g).join(", ")}]`;
+  const call = (fn: Function) => fn(f.x.clone(), f.y.clone(), predict(f.x, params()), clone(params())) as unknown;
+  return [
+    { name: "forme", title: `renvoie ${list} ${shapes}`, run: (fn) => {
+      const r = call(fn);
+      if (!Array.isArray(r) || r.length !== grads.length) fail(`le résultat doit être le tableau ${list}`);
+      grads.forEach(([g, rows, cols], k) => shape((r as unknown[])[k], rows, cols, g));
+    } },
+    ...grads.map(([g, , , note], k): Check => ({
+      name: g, title: `${g} est juste${note}`, run(fn) {
+        const r = call(fn);
+        close(isMatrix(Array.isArray(r) ? r[k] : r, g), reference(f.x, f.y, predict(f.x, params()), params())[k], g);
+      },
+    })),
+  ];
+}
+
 // Fresh before each check (runChecks): a function that changes its inputs in place must not spoil the next one.
 let f = fixtures();
 
@@ -189,10 +226,7 @@ export const CHECKS: Record<string, Check[]> = {
       },
     },
   ],
-  predict_one_layer_nn: [
-    { name: "dimensions", title: "Ŷ est de dimensions (N, K)", run: (fn) => void shape(fn(f.x.clone(), clone(f.one)), N, K, "predict_one_layer_nn(X, parameters)") },
-    { name: "valeurs", title: "Ŷ = softmax(X·W + b)", run: (fn) => close(isMatrix(fn(f.x.clone(), clone(f.one)), "Ŷ"), nn.predict_one_layer_nn(f.x, f.one), "Ŷ") },
-  ],
+  predict_one_layer_nn: predictChecks("predict_one_layer_nn", () => f.one, nn.predict_one_layer_nn, "softmax(X·W + b)"),
   evaluate_loss: [
     { name: "valeur", title: "la perte du TP sur des valeurs fixées", run: (fn) => {
       const got = number(fn(f.y.clone(), f.y_hat.clone()), "evaluate_loss(y, y_hat)"), want = nn.evaluate_loss(f.y, f.y_hat);
@@ -205,45 +239,16 @@ export const CHECKS: Record<string, Check[]> = {
       if (!(Math.abs(got - want) <= 1e-9 * want)) fail(`evaluate_loss vaut ${got} pour y = (1, 0, 0), ŷ = (0, 1, 0), on attend ${want.toFixed(4)}`);
     } },
   ],
-  partial_derivative_one_layer_nn: [
-    { name: "forme", title: "renvoie [dW, db] de dimensions (D, K) et (1, K)", run: (fn) => {
-      const r = fn(f.x.clone(), f.y.clone(), nn.predict_one_layer_nn(f.x, f.one), clone(f.one)) as unknown[];
-      if (!Array.isArray(r) || r.length !== 2) fail("le résultat doit être le tableau [dW, db]");
-      shape(r[0], D, K, "dW");
-      shape(r[1], 1, K, "db");
-    } },
-    ...(["dW", "db"] as const).map((g, k): Check => ({
-      name: g, title: `${g} est juste`, run(fn) {
-        const y_hat = nn.predict_one_layer_nn(f.x, f.one);
-        const r = fn(f.x.clone(), f.y.clone(), y_hat, clone(f.one)) as unknown[];
-        close(isMatrix(Array.isArray(r) ? r[k] : r, g), nn.partial_derivative_one_layer_nn(f.x, f.y, y_hat, f.one)[k], g);
-      },
-    })),
-  ],
+  partial_derivative_one_layer_nn: gradientChecks(() => f.one, nn.predict_one_layer_nn, nn.partial_derivative_one_layer_nn, [["dW", D, K, ""], ["db", 1, K, ""]], "de dimensions (D, K) et (1, K)"),
   gradient_descent_one_layer_nn: descentChecks(
     "gradient_descent_one_layer_nn",
     (fn, d, withTest) => fn(d.x_train, d.y_train, nn.init_one_layer_nn(D, K, 3), 30, 1e-5, withTest ? { x_test: d.x_test, y_test: d.y_test, quiet: true } : { quiet: true }),
     (d) => nn.gradient_descent_one_layer_nn(d.x_train, d.y_train, nn.init_one_layer_nn(D, K, 3), 30, 1e-5, { x_test: d.x_test, y_test: d.y_test, quiet: true }),
     nn.predict_one_layer_nn as (x: Matrix, p: never) => Matrix,
   ),
-  predict_two_layers_nn: [
-    { name: "dimensions", title: "Ŷ est de dimensions (N, K)", run: (fn) => void shape(fn(f.x.clone(), clone(f.two)), N, K, "predict_two_layers_nn(X, parameters)") },
-    { name: "valeurs", title: "Ŷ = softmax(tanh(X·W1 + b1)·W2 + b2)", run: (fn) => close(isMatrix(fn(f.x.clone(), clone(f.two)), "Ŷ"), nn.predict_two_layers_nn(f.x, f.two), "Ŷ") },
-  ],
-  partial_derivative_two_layers_nn: [
-    { name: "forme", title: "renvoie [dW1, db1, dW2, db2] aux dimensions des paramètres", run: (fn) => {
-      const r = fn(f.x.clone(), f.y.clone(), nn.predict_two_layers_nn(f.x, f.two), clone(f.two)) as unknown[];
-      if (!Array.isArray(r) || r.length !== 4) fail("le résultat doit être le tableau [dW1, db1, dW2, db2]");
-      shape(r[0], D, Q, "dW1"); shape(r[1], 1, Q, "db1"); shape(r[2], Q, K, "dW2"); shape(r[3], 1, K, "db2");
-    } },
-    ...(["dW1", "db1", "dW2", "db2"] as const).map((g, k): Check => ({
-      name: g, title: `${g} est juste${k < 2 ? " (δ2)" : " (δ3)"}`, run(fn) {
-        const y_hat = nn.predict_two_layers_nn(f.x, f.two);
-        const r = fn(f.x.clone(), f.y.clone(), nn.predict_two_layers_nn(f.x, f.two), clone(f.two)) as unknown[];
-        close(isMatrix(Array.isArray(r) ? r[k] : r, g), nn.partial_derivative_two_layers_nn(f.x, f.y, y_hat, f.two)[k], g);
-      },
-    })),
-  ],
+  predict_two_layers_nn: predictChecks("predict_two_layers_nn", () => f.two, nn.predict_two_layers_nn, "softmax(tanh(X·W1 + b1)·W2 + b2)"),
+  partial_derivative_two_layers_nn: gradientChecks(() => f.two, nn.predict_two_layers_nn, nn.partial_derivative_two_layers_nn,
+    [["dW1", D, Q, " (δ2)"], ["db1", 1, Q, " (δ2)"], ["dW2", Q, K, " (δ3)"], ["db2", 1, K, " (δ3)"]], "aux dimensions des paramètres"),
   gradient_descent_two_layers_nn: descentChecks(
     "gradient_descent_two_layers_nn",
     (fn, d, withTest) => fn(d.x_train, d.y_train, nn.init_two_layers_nn(D, 10, K, 3), 10, 30, 1e-3, withTest ? { x_test: d.x_test, y_test: d.y_test, quiet: true } : { quiet: true }),
