@@ -7,11 +7,11 @@
  * grades.csv (one row per student) and one French feedback file per student.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { parseArgs } from "node:util";
-import { ROOT, projectPython, UsageError } from "./paths";
+import { ROOT, projectLayout, projectPython, UsageError } from "./paths";
 import { debianProgram } from "./debian";
 import { sourceText, writeAtomic } from "./notebook-json";
 import type { Notebook } from "./notebook-json";
@@ -114,8 +114,7 @@ function makeSandbox(root: string, notebook: string): { dir: string; notebook: s
   const dir = mkdtempSync(join(root, "sb-"));
   mkdirSync(join(dir, "notebooks"));
   mkdirSync(join(dir, "tmp"));
-  cpSync(join(ROOT, "data", "digit-3-classes"), join(dir, "data", "digit-3-classes"), { recursive: true });
-  for (const d of ["dist", "node_modules"]) symlinkSync(join(ROOT, d), join(dir, d));
+  projectLayout(dir, "copy");
   const copy = join(dir, "notebooks", basename(notebook));
   cpSync(notebook, copy);
   return { dir, notebook: copy };

@@ -1,10 +1,22 @@
 /** Where the project's parts live, from the compiled dist/cli/. */
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(__dirname, "..", "..");
 export const NOTEBOOKS = join(ROOT, "notebooks");
 export const OUT = join(ROOT, "out");
+/**
+ * Makes `dir` stand for the project root to notebooks kept in a folder of
+ * it: they import "../dist/lib" (and its node_modules) and read "../data".
+ * Data is linked, or copied (the shipped set only) where the notebooks must
+ * not be able to change the project's.
+ */
+export function projectLayout(dir: string, data: "link" | "copy"): void {
+  for (const d of ["dist", "node_modules"]) symlinkSync(join(ROOT, d), join(dir, d));
+  if (data === "link") symlinkSync(join(ROOT, "data"), join(dir, "data"));
+  else cpSync(join(ROOT, "data", "digit-3-classes"), join(dir, "data", "digit-3-classes"), { recursive: true });
+}
+
 export const VENV_PYTHON = join(ROOT, ".venv", "bin", "python");
 
 /** The project's Python (with Jupyter), or a clear error saying how to get it. */

@@ -6,10 +6,10 @@
  * sandbox, and a file that is not JSON.
  */
 import { strict as assert } from "node:assert";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { ROOT, NOTEBOOKS } from "../cli/paths";
+import { ROOT, NOTEBOOKS, projectLayout } from "../cli/paths";
 import { assign, stubSolutions, STUB } from "../cli/assign";
 import { bubblewrap, errorLine, grade, loadPoints, submissions } from "../cli/grade";
 import type { StudentGrade } from "../cli/grade";
@@ -32,7 +32,7 @@ describe("nn-workbook assign", function () {
   before(() => {
     dir = tempDir("nnwb-assign-");
     // The student folder sits beside dist/ and data/, as student/ does in the project.
-    for (const d of ["dist", "node_modules", "data"]) symlinkSync(join(ROOT, d), join(dir, d));
+    projectLayout(dir, "link");
     assign(["1-une-couche.ipynb", "2-deux-couches.ipynb"].map((f) => join(NOTEBOOKS, f)), join(dir, "student"));
   });
   after(() => removeDir(dir));

@@ -6,11 +6,11 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { ROOT, projectPython } from "../cli/paths";
+import { ROOT, projectLayout, projectPython } from "../cli/paths";
 import { tempDir, removeDir } from "./helpers";
 
 export interface Lab {
@@ -42,8 +42,7 @@ export async function startLab(notebooks: string[], timeoutMs = 60000): Promise<
   const served = join(dir, "notebooks");
   mkdirSync(served);
   for (const nb of notebooks) copyFileSync(nb, join(served, nb.split("/").pop()!));
-  // The notebooks import "../dist/lib" and read "../data": the same layout as the project.
-  for (const d of ["dist", "node_modules", "data"]) symlinkSync(join(ROOT, d), join(dir, d));
+  projectLayout(dir, "link");
   // No news or update pop-up over the notebook in screenshots.
   const settings = join(dir, "settings", "@jupyterlab", "apputils-extension");
   mkdirSync(settings, { recursive: true });
