@@ -5,6 +5,8 @@ export * from "./data";
 export * from "./plot";
 export * from "./table";
 export * from "./nn";
+export * from "./metrics";
+export * from "./training";
 export * from "./source";
 export * from "./answers";
 export * from "./grading";

@@ -1,4 +1,6 @@
+import "./chain";
 export { Matrix, formatMatrix } from "./matrix";
+export { np } from "./np";
 export type { Shape } from "./matrix";
 export * from "./ops";
 export { Random } from "./random";

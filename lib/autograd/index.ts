@@ -5,8 +5,7 @@
 export { tf, initBackend } from "./backend";
 export type { BackendName } from "./backend";
 export { toTensor, toMatrix } from "./convert";
+export { Module, Linear } from "./module";
 export * from "./torch";
-export { Module, Linear, MLP } from "./mlp";
-export { gradient_descent_torch, predict_torch } from "./descent";
-export type { Optimizer, TorchDescentOptions, TorchTrainingResult } from "./descent";
+export { MLP } from "./mlp";
 export { matMulData, releaseData } from "./data-product";

@@ -1,0 +1,3 @@
+export { confusion_matrix, misclassified } from "./confusion";
+export type { Mistake } from "./confusion";
+export { numericGradient, relativeError } from "./gradcheck";
