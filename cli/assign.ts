@@ -1,6 +1,6 @@
 /**
  * `nn-workbook assign`: the student version of the notebooks. Cells tagged
- * `solution` go, each `// BEGIN SOLUTION … // END SOLUTION` region becomes a
+ * `solution` or `record` go, each `// BEGIN SOLUTION … // END SOLUTION` region becomes a
  * stub that throws "À compléter" (the function's signature stays, so later
  * cells still compile), lines ending in `// SOLUTION` go, answer cells become
  * a prompt, outputs are cleared. The self-check cells stay.
@@ -56,7 +56,8 @@ function answerLabel(key: string): string {
 export function studentNotebook(nb: Notebook, name: string): Notebook {
   const cells: NotebookCell[] = [];
   nb.cells.forEach((cell, i) => {
-    if (hasTag(cell, "solution")) return;
+    // Teacher-only cells: solutions, and the bookkeeping that records values for answers.md.
+    if (hasTag(cell, "solution") || hasTag(cell, "record")) return;
     const c: NotebookCell = { ...cell, metadata: { ...cell.metadata } };
     if (c.cell_type === "code") {
       c.source = stubSolutions(sourceText(cell.source), `${name}: cell ${i}`);
