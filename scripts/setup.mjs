@@ -118,4 +118,4 @@ if (found === undefined || resolve(found) !== resolve(dir)) {
   console.error(`[nn-workbook setup] .venv's Jupyter does not list the '${KERNEL_NAME}' kernel of ${dir}:\n${listed.stdout}${listed.stderr}`);
   process.exit(1);
 }
-log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: 'npm start' opens JupyterLab, 'npm test' runs the tests`);
+log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: 'npm start' opens JupyterLab${withTests ? ", 'npm test' runs the tests" : ""}`);
