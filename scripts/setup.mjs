@@ -65,6 +65,7 @@ if (probe.status !== 0) {
   JupyterLab, the notebooks and 'nn-workbook run' need it. Install it, then run 'npm install' again:
     Debian/Ubuntu:  sudo apt install python3 python3-venv
     macOS:          brew install python
+    Windows:        the python.org installer (tick "Add python.exe to PATH"), or work in WSL
   or point NN_WORKBOOK_PYTHON at a Python >= 3.9 that has the venv module.
 `);
   process.exit(0);
