@@ -10,3 +10,5 @@ export { Module, Linear, MLP } from "./mlp";
 export { gradient_descent_torch, predict_torch } from "./descent";
 export type { Optimizer, TorchDescentOptions, TorchTrainingResult } from "./descent";
 export { matMulData, releaseData } from "./data-product";
+export { saturationGradients } from "./saturation";
+export type { SaturationRow } from "./saturation";

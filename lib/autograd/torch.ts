@@ -64,8 +64,11 @@ export function predict_two_layers_nn_torch(x: tf.Tensor2D, parameters: TorchPar
  * Consigne 17: the handout's loss, as a scalar tensor that autograd can derive:
  * −1/N Σ [y ln(ŷ + 1e-16) + (1 − y) ln(1 − ŷ + 1e-16)].
  *
- * Note: in float32, 1 + 1e-16 is 1, so the 1e-16 protects only ŷ = 0
- * exactly… which float32 reaches sooner than float64 (e^-104 underflows).
+ * The 1e-16 changes ln(ŷ + 1e-16) noticeably whenever ŷ ≲ 1e-15, not only
+ * at ŷ = 0: it bounds the loss, and it also flattens it there (∂/∂ŷ ≤ 1e16),
+ * so a saturated softmax gets a vanishing gradient (lib/autograd/saturation).
+ * In float32, 1 − ŷ rounds to 0 as soon as ŷ > 1 − 6e-8 and e^-104 underflows
+ * to 0, so saturation comes sooner than in float64.
  */
 export function evaluate_loss_torch(y: tf.Tensor2D, y_hat: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {

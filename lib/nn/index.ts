@@ -8,3 +8,5 @@ export type { Network, PassInfo, GradientDescentOptions, TrainingHistory, Traini
 export * from "./one-layer";
 export { numericGradient, relativeError } from "./gradcheck";
 export * from "./two-layers";
+export { flooredLossGradient, flooredTwoLayersGradient } from "./floor";
+export type { FlooredLoss } from "./floor";
