@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join, basename } from "node:path";
 import { parseArgs } from "node:util";
-import { VALUES_MIME } from "../lib/answers";
+import { VALUES_MIME, renderTemplate, frenchNumber } from "../lib/answers";
 import type { Recorded } from "../lib/answers";
 import { runNotebook } from "./run";
 import { NOTEBOOKS, OUT, ROOT, UsageError } from "./paths";
@@ -38,27 +38,17 @@ export function collectValues(executed: string[]): Recorded {
 
 /** Durations vary between runs: they are quoted but never compared. */
 const isTiming = (key: string) => key.startsWith("ms_");
-const PLACEHOLDER = /\{\{([a-z][a-z0-9_]*)\}\}/g;
+const TIMING_MARK = "\u0000ms\u0000";
 
-/** The template with its {{key}} placeholders filled; a key nobody recorded is an error. */
+/** The template rendered with the recorded values (see lib/answers/template for the syntax). */
 export function render(template: string, values: Recorded): string {
-  const missing = new Set<string>();
-  const out = template.replace(PLACEHOLDER, (_, k: string) => {
-    if (!(k in values)) missing.add(k);
-    return values[k] ?? `{{${k}}}`;
-  });
-  if (missing.size) throw new Error(`no notebook records ${[...missing].map((k) => `'${k}'`).join(", ")}: add them to a record(...) call`);
-  return out;
+  return renderTemplate(template, values);
 }
 
 /** A regular expression matching the rendered template whatever the timings are. */
 function matcher(template: string, values: Recorded): RegExp {
-  let re = "", last = 0;
-  for (const m of template.matchAll(PLACEHOLDER)) {
-    re += escape(template.slice(last, m.index)) + (isTiming(m[1]) ? "[0-9.]+" : escape(values[m[1]] ?? `{{${m[1]}}}`));
-    last = m.index! + m[0].length;
-  }
-  return new RegExp(`^${re}${escape(template.slice(last))}$`);
+  const marked = renderTemplate(template, values, { key: (k, v) => (isTiming(k) ? TIMING_MARK : frenchNumber(v)) });
+  return new RegExp(`^${marked.split(TIMING_MARK).map(escape).join("[0-9.,\u202f]+")}$`);
 }
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
