@@ -48,7 +48,8 @@ function split(text: string): string[] {
 }
 
 /** What may stand right before a high punctuation mark that needs a space: a word, a number, a closing mark. */
-const BEFORE = "[\\p{L}\\p{N})\\]»*_%°'’\"…]";
+// "}" ends a template tag, "`" and "$" code and math, \u0001 stands for a protected piece in frenchProblems.
+const BEFORE = "[\\p{L}\\p{N})\\]}»*_%°'’\"…`$\\u0001]";
 const SPACES = "[ \\u00a0\\u202f]*";
 
 function typesetProse(s: string): string {
@@ -68,7 +69,13 @@ function typesetProse(s: string): string {
 
 /** French typography applied to the prose of a Markdown text (idempotent). */
 export function typeset(markdown: string): string {
-  return split(markdown).map((p, i) => (i % 2 === 0 ? typesetProse(p) : p)).join("");
+  const parts = split(markdown);
+  // A prose piece is typeset with the last character of the protected piece before it, so that "`code` :" gets its space too.
+  return parts.map((p, i) => {
+    if (i % 2 === 1) return p;
+    const ctx = i > 0 ? parts[i - 1].slice(-1) : "";
+    return typesetProse(ctx + p).slice(ctx.length);
+  }).join("");
 }
 
 export interface FrenchProblem {
