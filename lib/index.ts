@@ -8,3 +8,4 @@ export * from "./nn";
 export * from "./source";
 export * from "./answers";
 export * from "./grading";
+export * from "./text";

@@ -41,7 +41,7 @@ const close = (v: Values) => Math.abs(v.n("one_layer_loss_200") - v.n("one_layer
 
 export const CLAIMS: Claim[] = [
   { phrase: "tirés du vrai MNIST avec une graine fixe", holds: (v) => v.s("data_repository") === "../data" && v.s("dataset") === "digit 3 classes" },
-  { phrase: "= 28 × 28 valeurs", holds: (v) => v.n("d") === 784 },
+  { phrase: "= 28 × 28", holds: (v) => v.n("d") === 784 },
   { phrase: "l'arrondi des flottants 64 bits", holds: (v) => v.n("sum_max_deviation") < 1e-12 },
   { phrase: "proche de −[ln(1/3)", holds: (v) => Math.abs(v.n("loss_init_one_layer") - v.n("loss_uniform")) < 0.01 },
   { phrase: "**exactement N fois le gradient", holds: (v) => v.n("gradcheck_categorical_below") <= 1e-6 },
@@ -58,16 +58,16 @@ export const CLAIMS: Claim[] = [
   { phrase: "On l'observe ici en poussant l'entraînement", holds: overfitsOneLayer },
   { phrase: "La courbe n'est pas régulière", holds: (v) => v.n("two_layers_spike") > v.n("two_layers_loss_0") },
   { phrase: "avant de redescendre", holds: (v) => v.n("two_layers_loss_100") < v.n("two_layers_loss_0") },
-  { phrase: ", presque 0.", holds: (v) => v.n("two_layers_loss_train") < 0.01 },
+  { phrase: ", presque 0", holds: (v) => v.n("two_layers_loss_train") < 0.01 },
   { phrase: "apprend par cœur les images d'apprentissage (précision 1)", holds: (v) => v.n("two_layers_acc_train") === 1 },
   { phrase: "**sur-apprend**", holds: overfitsTwoLayers },
   { phrase: "la précision de test varie peu", holds: (v) => spread(v, Q_ACCS) <= 0.01 },
   { phrase: "n'ont pas besoin de beaucoup de neurones", holds: (v) => spread(v, Q_ACCS) <= 0.01 },
   { phrase: "alors que la perte d'apprentissage finale baisse", holds: (v) => v.n("sweep_q100_loss") < v.n("sweep_q3_loss") },
   { phrase: "que le réseau emploie surtout à mieux apprendre", holds: (v) => v.n("sweep_q100_test_loss") - v.n("sweep_q100_loss") > v.n("sweep_q3_test_loss") - v.n("sweep_q3_loss") },
-  { phrase: "la descente est beaucoup trop lente", holds: (v) => v.n("sweep_eps5_loss") > 2 * v.n("sweep_eps4_loss") },
-  { phrase: "elle converge régulièrement", holds: (v) => v.yes("sweep_eps4_monotone") },
-  { phrase: "elle va plus vite", holds: (v) => v.n("sweep_eps3_loss") < v.n("sweep_eps4_loss") },
+  { phrase: "beaucoup trop lente", holds: (v) => v.n("sweep_eps5_loss") > 2 * v.n("sweep_eps4_loss") },
+  { phrase: "converge régulièrement", holds: (v) => v.yes("sweep_eps4_monotone") },
+  { phrase: "va plus vite", holds: (v) => v.n("sweep_eps3_loss") < v.n("sweep_eps4_loss") },
   { phrase: "au prix de pics", holds: (v) => v.n("sweep_eps3_rises") > 0 },
   { phrase: "et s'arrête avec un message", holds: (v) => v.s("sweep_eps2_diverged_at") !== "jamais" },
   { phrase: "plus de passes n'améliorent plus le modèle", holds: overfitsTwoLayers },
@@ -83,7 +83,7 @@ export const CLAIMS: Claim[] = [
   { phrase: "`lib/nn/floor.ts`), la même descente se bloque aussi", holds: (v) => v.n("f64_eps0_grad") < 1e-12 },
   { phrase: "cette descente-ci ne se bloque pourtant pas", holds: (v) => v.n("torch_cat_grad") >= 1e-12 },
   { phrase: "la même descente ne se bloque pas", holds: (v) => v.n("f64_eps0_grad") >= 1e-12 },
-  { phrase: "neurones suffisent presque", holds: (v) => Math.abs(v.n("torch_q10_acc") - v.n("torch_eps1_acc")) <= 0.005 },
+  { phrase: "suffisent presque", holds: (v) => Math.abs(v.n("torch_q10_acc") - v.n("torch_eps1_acc")) <= 0.005 },
   { phrase: "pour une passe bien moins chère", holds: (v) => v.n("ms_torch_q10") < v.n("ms_torch_q100") / 2 },
   { phrase: ": du sur-apprentissage", holds: (v) => v.n("torch_600_test") > v.n("torch_600_min") },
   { phrase: "comme dans les parties 1 et 2", holds: (v) => overfitsOneLayer(v) && overfitsTwoLayers(v) },
@@ -94,7 +94,7 @@ export const CLAIMS: Claim[] = [
   { phrase: "plus vite que la descente simple", holds: (v) => v.n("mom_loss") < v.n("torch_loss_200") },
   { phrase: "mais reste bien trop lent", holds: (v) => v.n("mom_acc") < 0.5 },
   { phrase: "Le module identité rend bien ses entrées", holds: (v) => v.yes("identity_same") },
-  { phrase: "il apprend nettement plus que", holds: (v) => v.n("mlp_loss") < v.n("mom_loss") - 0.05 },
+  { phrase: "nettement plus que le réseau des consignes", holds: (v) => v.n("mlp_loss") < v.n("mom_loss") - 0.05 },
 ];
 
 /** The claims a rendered text makes that its values contradict, one message each. */
