@@ -22,7 +22,7 @@ export const NNBSP = "\u202f";
 /** Pieces of text that are not prose: left untouched by `typeset` and not checked by `frenchProblems`. */
 const PROTECTED = new RegExp(
   [
-    "^(?:```|~~~)[^\\n]*\\n[\\s\\S]*?^(?:```|~~~)[ \\t]*$", // fenced code blocks
+    "^(?:>[ \\t]?)*(?:```|~~~)[^\\n]*\\n[\\s\\S]*?^(?:>[ \\t]?)*(?:```|~~~)[ \\t]*$", // fenced code blocks (also inside > quotes)
     "`+[^`]*?`+", // code spans
     "\\$\\$[\\s\\S]*?\\$\\$", // display math
     "\\$[^$\\n]+?\\$", // inline math
@@ -108,8 +108,8 @@ export function frenchProblems(text: string): FrenchProblem[] {
     }
     if (/«(?!\u00a0)/.test(line)) at("« : une espace insécable (U+00A0) après le guillemet ouvrant");
     if (/(?<!\u00a0)»/.test(line)) at("» : une espace insécable (U+00A0) avant le guillemet fermant");
-    // "consigne 18.7", "section 1.0" number parts of the handout: not decimals.
-    const points = [...line.matchAll(/(?<![\p{L}\p{N}._/\\-])(?<!(?:[Cc]onsignes?|[Ss]ections?|[Qq]uestions?|[Pp]oints?)[ \u00a0\u202f]?)\d+\.\d+(?![\p{L}\p{N}_]|\.\d)/gu)].map((m) => m[0]);
+    // "consigne 18.7", "section 1.0", a heading "## 1.1. …": numbers of the handout's parts, not decimals.
+    const points = [...line.matchAll(/(?<![\p{L}\p{N}._/\\-])(?<!(?:[Cc]onsignes?|[Ss]ections?|[Qq]uestions?|[Pp]oints?)[ \u00a0\u202f]?)(?<!^(?:[#>*]+ ?)*)\d+\.\d+(?![\p{L}\p{N}_]|\.\d)/gu)].map((m) => m[0]);
     for (const p of points) at(`${p} : virgule décimale en français (${p.replace(".", ",")})`);
     if (points.length && /(?<![\p{L}\p{N}])\d+,\d+(?![\p{N}])/u.test(line)) at(`la même phrase mélange le point (${points[0]}) et la virgule décimale`);
     for (const m of line.matchAll(/(?<![\p{L}\p{N}.,_\-−+/^])\d{5,}(?![\p{L}\p{N}_]|[.,]\d)/gu)) {
