@@ -1,9 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Matrix, Random, mul, sub } from "../lib/array";
-import {
-  flooredLossGradient, flooredTwoLayersGradient, evaluate_loss, categorical_cross_entropy, softmax,
-  init_two_layers_nn, partial_derivative_two_layers_nn, predict_two_layers_nn, numericGradient, relativeError,
-} from "../lib/nn";
+import { flooredTwoLayersGradient, evaluate_loss, softmax, init_two_layers_nn, partial_derivative_two_layers_nn, predict_two_layers_nn } from "../lib/nn";
+import { flooredLossGradient, categorical_cross_entropy, numericGradient, relativeError } from "../lib/metrics";
 import { initBackend, saturationGradients } from "../lib/autograd";
 
 describe("the +1e-16 floor and saturated softmax (consigne 18.7)", function () {

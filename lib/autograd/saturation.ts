@@ -7,8 +7,7 @@
  */
 import { tf } from "./backend";
 import { Matrix } from "../array/matrix";
-import { flooredLossGradient } from "../nn/floor";
-import { LOG_EPSILON } from "../nn/loss";
+import { flooredLossGradient } from "../metrics/floor";
 
 export interface SaturationRow {
   /** "TP": the handout's loss with its (1 − y)·ln(1 − ŷ) term; "catégorielle": −ln(ŷ) of the true class only. */
@@ -59,7 +58,7 @@ function loss32(z: number[], label: number, binary: boolean, floor: number): { p
  * floored gradient is ≈ 0 in both formats while the unfloored categorical one
  * is ≈ √2 in float64 (ŷ − y) and NaN in float32, where ŷ underflows to 0.
  */
-export function saturationGradients(z: number[], label: number, floor = LOG_EPSILON): SaturationRow[] {
+export function saturationGradients(z: number[], label: number, floor = 1e-16): SaturationRow[] {
   if (!Number.isInteger(label) || label < 0 || label >= z.length) throw new RangeError(`saturationGradients: label must be a class index in 0..${z.length - 1}, got ${label}`);
   if (z.length < 2 || !z.every(Number.isFinite)) throw new RangeError("saturationGradients: z must hold at least two finite logits");
   const rows: SaturationRow[] = [];

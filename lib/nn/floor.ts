@@ -1,50 +1,12 @@
 /**
- * The exact gradient of the handout's loss, +1e-16 floor included, with
- * respect to the logits z (ŷ = softmax(z)), in float64. Parts 1–2 use the
- * handout's simplification ∂L/∂z = ŷ − y, which ignores the floor and the
- * (1 − y)·ln(1 − ŷ) term; autograd (part 3) derives both. This module shows
- * what the floor does once the softmax saturates: ∂ln(ŷ + f)/∂ŷ = 1/(ŷ + f)
- * stays ≤ 1/f, so when ŷ ≲ f the chain rule multiplies by ŷ/(ŷ + f) ≈ 0 and
- * the gradient vanishes, whereas ∂ln(ŷ)/∂z = 1 − ŷ does not.
+ * Part 2's backpropagation for the floored loss (lib/metrics/floor): the
+ * two-layer gradients when δ3 is the exact ∂L/∂z2 rather than ŷ − y.
  */
 import { Matrix } from "../array/matrix";
 import { addInPlace, dot, sum, tanhBackwardInPlace, tanhInPlace } from "../array/ops";
-import { softmax } from "./softmax";
-import { LOG_EPSILON } from "./loss";
+import { flooredLossGradient } from "../metrics/floor";
+import type { FlooredLoss } from "../metrics/floor";
 import type { TwoLayersParameters } from "./two-layers";
-
-export interface FlooredLoss {
-  /** The value added inside the logs (the handout's 1e-16; 0 for none). */
-  floor?: number;
-  /** Include the (1 − y)·ln(1 − ŷ + f) term of the handout's loss (default true). */
-  binary?: boolean;
-}
-
-/**
- * ∂L/∂z for L = −1/N Σ_n Σ_k [y ln(ŷ + f) + (1 − y) ln(1 − ŷ + f)], ŷ = softmax(z):
- * with g_k = ∂L/∂ŷ_k, ∂L/∂z_j = ŷ_j (g_j − Σ_k g_k ŷ_k). Without the floor and
- * the binary term this is (ŷ − y)/N, the handout's simplification.
- */
-export function flooredLossGradient(y: Matrix, z: Matrix, { floor = LOG_EPSILON, binary = true }: FlooredLoss = {}): Matrix {
-  if (y.rows !== z.rows || y.cols !== z.cols) throw new RangeError(`flooredLossGradient: y is (${y.rows}, ${y.cols}) but z is (${z.rows}, ${z.cols}); they must have the same shape`);
-  if (!(floor >= 0)) throw new RangeError(`flooredLossGradient: floor must be ≥ 0, got ${floor}`);
-  const p = softmax(z);
-  const out = new Matrix(z.rows, z.cols);
-  const k = z.cols, n = z.rows, pd = p.data, yd = y.data, od = out.data;
-  const g = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    const r = i * k;
-    let dotgp = 0;
-    for (let j = 0; j < k; j++) {
-      const yj = yd[r + j], pj = pd[r + j];
-      // y = 0 contributes nothing to the first term, even when 1/(ŷ + f) is infinite.
-      g[j] = (yj !== 0 ? -yj / (pj + floor) : 0) + (binary && yj !== 1 ? (1 - yj) / (1 - pj + floor) : 0);
-      dotgp += g[j] * pj;
-    }
-    for (let j = 0; j < k; j++) od[r + j] = (pd[r + j] * (g[j] - dotgp)) / n;
-  }
-  return out;
-}
 
 /**
  * The two-layer network's gradients (dW1, db1, dW2, db2) of the floored loss,

@@ -3,5 +3,4 @@ export { evaluate_loss, LOG_EPSILON } from "./loss";
 export { accuracy } from "./accuracy";
 export * from "./one-layer";
 export * from "./two-layers";
-export { flooredLossGradient, flooredTwoLayersGradient } from "./floor";
-export type { FlooredLoss } from "./floor";
+export { flooredTwoLayersGradient } from "./floor";
