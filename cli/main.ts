@@ -4,7 +4,7 @@ import { trainCommand, TRAIN_HELP } from "./train";
 import { answersCommand, ANSWERS_HELP } from "./answers";
 import { assignCommand, ASSIGN_HELP } from "./assign";
 import { gradeCommand, GRADE_HELP } from "./grade";
-import { UsageError } from "./paths";
+import { dispatch } from "./dispatch";
 
 const HELP = `usage: nn-workbook <command> [options]
 
@@ -35,25 +35,6 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   grade: gradeCommand,
 };
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-    console.log(HELP);
-    return command === undefined ? 2 : 0;
-  }
-  const handler = COMMANDS[command];
-  try {
-    if (!handler) throw new UsageError(`unknown command '${command}'; commands: ${Object.keys(COMMANDS).join(", ")}`);
-    return await handler(rest);
-  } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))) {
-      console.error(`nn-workbook: ${(e as Error).message}`);
-      return 2;
-    }
-    if (e instanceof Error && e.name === "DataError") {
-      console.error(`nn-workbook: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
+export function main(argv: string[]): Promise<number> {
+  return dispatch(COMMANDS, HELP, argv);
 }

@@ -7,6 +7,7 @@ export * from "./table";
 export * from "./nn";
 export * from "./metrics";
 export * from "./training";
+export * from "./workbook";
 export * from "./source";
 export * from "./answers";
 export * from "./grading";

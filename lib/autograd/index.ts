@@ -9,3 +9,4 @@ export { Module, Linear } from "./module";
 export * from "./torch";
 export { MLP } from "./mlp";
 export { matMulData, releaseData } from "./data-product";
+export { sans_fuite } from "./leaks";

@@ -6,7 +6,7 @@
  * cannot be called like functions, and `apply` is TensorFlow.js's own name.
  */
 import { tf } from "./backend";
-import { Random } from "../array/random";
+import { np } from "../array/np";
 
 export abstract class Module {
   /** The computation; `apply` calls it. */
@@ -33,23 +33,22 @@ export abstract class Module {
   }
 }
 
-let layers = 0;
-
 /**
  * `torch.nn.Linear(inFeatures, outFeatures)`: x·W + b, initialised like torch,
- * uniform in ±1/√inFeatures (from `seed`, else from a fresh seed per layer).
- * The weight is stored (in, out), so no transpose.
+ * uniform in ±1/√inFeatures, drawn from `np.random` (seed it with
+ * `np.random.seed`, as `torch.manual_seed`). The weight is stored (in, out),
+ * so no transpose.
  */
 export class Linear extends Module {
   readonly weight: tf.Variable<tf.Rank.R2>;
   readonly bias: tf.Variable<tf.Rank.R2>;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, rng: Random = new Random(++layers)) {
+  constructor(readonly inFeatures: number, readonly outFeatures: number) {
     super();
     const bound = 1 / Math.sqrt(inFeatures);
-    const uniform = (n: number) => Float32Array.from({ length: n }, () => (2 * rng.random() - 1) * bound);
-    this.weight = tf.variable(tf.tensor2d(uniform(inFeatures * outFeatures), [inFeatures, outFeatures]), true);
-    this.bias = tf.variable(tf.tensor2d(uniform(outFeatures), [1, outFeatures]), true);
+    const uniform = (rows: number, cols: number) => tf.tensor2d(Float32Array.from(np.random.rand(rows, cols).data, (u) => (2 * u - 1) * bound), [rows, cols]);
+    this.weight = tf.variable(uniform(inFeatures, outFeatures), true);
+    this.bias = tf.variable(uniform(1, outFeatures), true);
   }
 
   forward(x: tf.Tensor2D): tf.Tensor2D {

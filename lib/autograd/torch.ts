@@ -14,18 +14,10 @@ import { tf } from "./backend";
 import { toTensor } from "./convert";
 import { Module } from "./module";
 import { init_two_layers_nn } from "../nn/two-layers";
-import type { TwoLayersParameters } from "../nn/two-layers";
+import type { TwoLayersParameters } from "../workbook/parameters";
+import type { Activation, TorchParameters } from "./types";
 
-/** W1, b1, W2, b2 as trainable tensors (torch's requires_grad=True). */
-export interface TorchParameters {
-  W1: tf.Variable<tf.Rank.R2>;
-  b1: tf.Variable<tf.Rank.R2>;
-  W2: tf.Variable<tf.Rank.R2>;
-  b2: tf.Variable<tf.Rank.R2>;
-}
-
-/** An activation: tf.tanh (the handout's) or tf.relu (consigne 18.9). */
-export type Activation = (z: tf.Tensor2D) => tf.Tensor2D;
+export type { Activation, TorchParameters };
 
 /** Consigne 15: part 2's parameters (float64 matrices) as trainable float32 tensors. */
 export function to_torch_parameters(parameters: TwoLayersParameters): TorchParameters {

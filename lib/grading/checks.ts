@@ -9,8 +9,8 @@ import { Random } from "../array/random";
 import { load_data, DATA_DIR } from "../data/load";
 import * as nn from "../nn";
 import { relativeError } from "../metrics";
-import type { OneLayerParameters } from "../nn/one-layer";
-import type { TwoLayersParameters } from "../nn/two-layers";
+import type { OneLayerParameters } from "../workbook/parameters";
+import type { TwoLayersParameters } from "../workbook/parameters";
 import { torchChecks } from "./checks-torch";
 
 /** A check's verdict. */

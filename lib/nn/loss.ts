@@ -13,11 +13,3 @@ export function evaluate_loss(y: Matrix, y_hat: Matrix): number {
   const neg = y.rsub(1).mul(y_hat.rsub(1).add(1e-16).log());
   return -pos.add(neg).sum() / N;
 }
-
-/**
- * The categorical cross-entropy −1/N Σ_n Σ_k y ln(ŷ + 1e-16): the loss whose
- * gradient through softmax is exactly (ŷ − y)/N. Used to check gradients.
- */
-export function categorical_cross_entropy(y: Matrix, y_hat: Matrix): number {
-  return -y.mul(y_hat.add(LOG_EPSILON).log()).sum() / y.rows;
-}

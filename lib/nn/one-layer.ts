@@ -6,15 +6,12 @@
  * X is (N, D), W is (D, K), b is (1, K), Ŷ is (N, K).
  */
 import { Matrix, np } from "../array";
+import type { OneLayerParameters } from "../workbook/parameters";
+
+export type { OneLayerParameters };
 import { softmax } from "./softmax";
 import { evaluate_loss } from "./loss";
 
-export interface OneLayerParameters {
-  /** (D, K) weights. */
-  W: Matrix;
-  /** (1, K) biases. */
-  b: Matrix;
-}
 
 /**
  * Consigne 1: W and b drawn at random with small values,

@@ -6,19 +6,12 @@
  * X is (N, D), W1 (D, Q), b1 (1, Q), W2 (Q, K), b2 (1, K).
  */
 import { Matrix, np } from "../array";
+import type { TwoLayersParameters } from "../workbook/parameters";
+
+export type { TwoLayersParameters };
 import { softmax } from "./softmax";
 import { evaluate_loss } from "./loss";
 
-export interface TwoLayersParameters {
-  /** (D, Q) weights of the hidden layer. */
-  W1: Matrix;
-  /** (1, Q) biases of the hidden layer. */
-  b1: Matrix;
-  /** (Q, K) weights of the output layer. */
-  W2: Matrix;
-  /** (1, K) biases of the output layer. */
-  b2: Matrix;
-}
 
 /** Consigne 10: W1, b1, W2, b2 drawn at random with small values (randn · 1e-3); `seed` seeds `np.random` first. */
 export function init_two_layers_nn(D: number, Q: number, K: number, seed?: number): TwoLayersParameters {
