@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { KERNEL_CHECK } from "./kernel-check.mjs";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const platformTag = `${process.platform}-${process.arch}`;
@@ -52,7 +53,7 @@ export function buildFromSource(dir = join(root, "native")) {
 
 /**
  * Loads an addon in a child process, checks a few products against the
- * reference and times two-layer passes (dist/scripts/kernel-smoke.js):
+ * reference and times two-layer passes (scripts/kernel-check.mjs):
  * {kernels, isa, path, ms_per_pass, error}; a crash is an error too. With
  * `typescript`, times the TypeScript kernels instead.
  */
@@ -62,7 +63,7 @@ export function smokeTest(addonPath, { typescript = false } = {}) {
   else delete env.NN_WORKBOOK_ADDON;
   if (typescript) env.NN_WORKBOOK_KERNELS = "js";
   else delete env.NN_WORKBOOK_KERNELS;
-  const r = spawnSync(process.execPath, [join(root, "dist", "scripts", "kernel-smoke.js")], { cwd: root, env, encoding: "utf8", timeout: 300000 });
+  const r = spawnSync(process.execPath, [KERNEL_CHECK], { cwd: root, env, encoding: "utf8", timeout: 300000 });
   const line = (r.stdout ?? "").trim().split("\n").pop() ?? "";
   let report;
   try {
