@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { buildFromSource, buildPath, describeSpeed, missingBuildTools, platformTag, prebuildPath, smokeTest } from "./native-build.mjs";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,17 +37,54 @@ const { systemPython, venvPython, venvProgram } = require("../dist/cli/platform.
 const { installKernel, kernelSpec, KERNEL_NAME } = require("../dist/cli/kernel.js");
 const py = venvPython(venv);
 
-// 1b. The native kernels (native/, C++ through node-gyp, which npm ships):
-//     optional, the TypeScript kernels are used when they do not build.
-log("building the native kernels (node-gyp)");
-const npmDir = process.env.npm_execpath ? resolve(dirname(process.env.npm_execpath), "..") : undefined;
-const gyp = [npmDir && join(npmDir, "node_modules", "node-gyp", "bin", "node-gyp.js"), join(root, "node_modules", "node-gyp", "bin", "node-gyp.js")].find((p) => p && existsSync(p));
-// Node's own headers, when installed beside it, spare node-gyp a download.
-const nodeDir = resolve(dirname(process.execPath), "..");
-const nodeDirArg = existsSync(join(nodeDir, "include", "node", "node_api.h")) ? [`--nodedir=${nodeDir}`] : [];
-if (!gyp || !run(process.execPath, [gyp, "rebuild", "--loglevel", "warn", ...nodeDirArg], { cwd: join(root, "native"), stdio: ["ignore", "ignore", "inherit"] })) {
-  console.warn(`[nn-workbook setup] the native kernels did not build (${gyp ? "see the errors above" : "node-gyp not found"}); training uses the TypeScript kernels,
-  several times slower on the full set. To build them: a C++ compiler (Debian: sudo apt install g++ make), then 'npm install' again.`);
+// 1b. The native kernels (native/, C++): the prebuilt binary for this
+//     platform when it loads and passes its check (no compiler needed),
+//     else a source build with npm's node-gyp (NN_WORKBOOK_BUILD_FROM_SOURCE=1
+//     builds even when a prebuilt binary fits), else the TypeScript kernels.
+//     Each case ends in one line saying which kernels run and how fast.
+const fromSource = process.env.NN_WORKBOOK_BUILD_FROM_SOURCE === "1";
+const nativeDone = (where, report) => log(`native kernels: ${where}, ${describeSpeed(report)}`);
+let native = false;
+const prebuilt = existsSync(prebuildPath) ? () => smokeTest(prebuildPath) : undefined;
+if (prebuilt && !fromSource) {
+  const r = prebuilt();
+  if (r.kernels === "native" && !r.error) {
+    // A source build left by an earlier install would be loaded first.
+    rmSync(join(root, "native", "build"), { recursive: true, force: true });
+    nativeDone(`prebuilt binary prebuilds/${platformTag} (no compiler needed; NN_WORKBOOK_BUILD_FROM_SOURCE=1 builds them here)`, r);
+    native = true;
+  } else {
+    log(`the prebuilt binary prebuilds/${platformTag} does not run here (${r.error}): building from source`);
+  }
+}
+if (!native) {
+  const missing = missingBuildTools();
+  let why = missing ? `no ${missing} found to build them` : undefined;
+  if (!missing) {
+    log("building the native kernels (node-gyp, about a minute)");
+    const b = buildFromSource();
+    const r = b.ok ? smokeTest(buildPath) : undefined;
+    if (r && r.kernels === "native" && !r.error) {
+      nativeDone("built here", r);
+      native = true;
+    } else {
+      if (!b.ok) console.warn(b.output.trim().split("\n").slice(-25).join("\n"));
+      rmSync(join(root, "native", "build"), { recursive: true, force: true });
+      why = b.ok ? `the build does not run (${r?.error})` : "the build failed (errors above)";
+    }
+  }
+  if (!native && prebuilt && fromSource) {
+    const r = prebuilt();
+    if (r.kernels === "native" && !r.error) {
+      nativeDone(`prebuilt binary prebuilds/${platformTag} (${why})`, r);
+      native = true;
+    }
+  }
+  if (!native) {
+    const r = smokeTest(undefined, { typescript: true });
+    const advice = missing ? "Debian/Ubuntu: sudo apt install g++ make; macOS: xcode-select --install" : "see above";
+    console.warn(`[nn-workbook setup] TypeScript kernels: ${describeSpeed(r)}, several times slower than the native ones (${why}${prebuilt ? "" : `, no prebuilt binary for ${platformTag}`}; ${advice}; then npm install again)`);
+  }
 }
 
 // 2. Python with venv. NN_WORKBOOK_NO_VENV=1 skips the Python side: an image

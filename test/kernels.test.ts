@@ -1,24 +1,14 @@
 import { strict as assert } from "node:assert";
 import {
-  Matrix, Random, map, jsKernels, referenceKernels, nativeKernels, nativeUnavailable, nativeThreads, setKernels, withConstant, dot, add, sub, mul, div, tanh, tanhBackwardInPlace,
+  Matrix, Random, jsKernels, referenceKernels, nativeKernels, nativeUnavailable, nativeThreads, setKernels, withConstant, dot, add, sub, mul, div, tanh, tanhBackwardInPlace, map,
 } from "../lib/array";
 import type { Kernels } from "../lib/array";
 import { maxAbsDiff } from "./helpers";
+import { checkElementwise, checkGemm, maxRelDiff } from "./kernel-checks";
 import { BinaryOp, BroadcastMode } from "../lib/array/kernels";
 import { transposeSource } from "../lib/array/matrix";
 import { load_data } from "../lib/data";
 import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn, init_two_layers_nn } from "../lib/nn";
-
-/** Largest |a − b| / max(|b|, 1e-300) over two arrays (relative, as the exactness goal is stated). */
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (d !== 0) worst = Math.max(worst, d / Math.max(Math.abs(b[i]), 1e-300));
-  }
-  return worst;
-}
 
 function using<T>(k: Kernels, f: () => T): T {
   const previous = setKernels(k);
@@ -26,33 +16,6 @@ function using<T>(k: Kernels, f: () => T): T {
     return f();
   } finally {
     setKernels(previous);
-  }
-}
-
-/** Products whose output is checked against `referenceKernels`, on one kernel set. */
-function checkGemm(k: Kernels, hold: boolean, threads: number): void {
-  const rng = new Random(11);
-  const sparse = (r: number, c: number) => map(rng.randn(r, c), (v) => (v > 0.6 ? v : 0));
-  const dense = (r: number, c: number) => rng.randn(r, c);
-  // Shapes from empty to large enough to be split across threads; sparse left
-  // operands (like X) and dense ones (like A1, which takes other paths when n < 8).
-  for (const [m, kk, n, fill] of [[0, 3, 2, sparse], [3, 0, 2, dense], [1, 1, 1, dense], [5, 7, 3, sparse], [33, 65, 17, sparse], [300, 784, 10, sparse],
-    [257, 100, 3, sparse], [257, 100, 3, dense], [2000, 100, 3, dense], [19, 5, 1, dense], [40, 30, 7, dense], [40, 30, 8, dense]] as const) {
-    const a = fill(m, kk), at = fill(kk, m);
-    const b = rng.randn(kk, n), bt = rng.randn(n, kk);
-    for (const [x, transA] of [[a, false], [at, true]] as const) {
-      for (const [y, transB] of [[b, false], [bt, true]] as const) {
-        const want = new Float64Array(m * n);
-        referenceKernels.gemm(x.data, y.data, want, m, kk, n, transA, transB);
-        const got = new Float64Array(m * n).fill(NaN); // must be overwritten
-        const run = () => k.gemm(x.data, y.data, got, m, kk, n, transA, transB);
-        if (hold) withConstant([x], run);
-        else run();
-        // Relative to the largest value: single entries may cancel to near 0.
-        const err = maxAbsDiff(got, want) / Math.max(1, ...want.map(Math.abs));
-        assert.ok(err < 1e-13, `(${m}, ${kk}, ${n}) transA=${transA} transB=${transB} held=${hold} threads=${threads}: relative error ${err}`);
-      }
-    }
   }
 }
 
@@ -140,6 +103,10 @@ describe("kernels", () => {
       const fused = using(native(), () => tanhBackwardInPlace(a.clone(), th)).data;
       assert.ok(maxAbsDiff(fused, formula) / Math.max(...formula.map(Math.abs)) < 1e-15);
       assert.throws(() => tanhBackwardInPlace(a, row), /shapes \(300, 400\) and \(1, 400\) differ/);
+    });
+
+    it("every element-wise kernel matches the reference (broadcasts bit for bit, tanh, exp, log within 4 ulp), in place too", () => {
+      assert.ok(checkElementwise(native()) > 0);
     });
 
     it("tanh is within 4 ulp of Math.tanh and keeps NaN, ±Infinity and -0", () => {

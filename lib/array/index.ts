@@ -7,4 +7,4 @@ export { Random } from "./random";
 export { kernels, setKernels, jsKernels, referenceKernels } from "./kernels";
 export type { Kernels } from "./kernels";
 export { withConstant, isConstant } from "./constant";
-export { nativeKernels, nativeUnavailable, nativeThreads } from "./native";
+export { nativeKernels, nativeUnavailable, nativeThreads, nativeInfo } from "./native";
