@@ -4,6 +4,7 @@ import { trainCommand, TRAIN_HELP } from "./train";
 import { answersCommand, ANSWERS_HELP } from "./answers";
 import { assignCommand, ASSIGN_HELP } from "./assign";
 import { gradeCommand, GRADE_HELP } from "./grade";
+import { kernelCommand, KERNEL_HELP } from "./kernel";
 import { dispatch } from "./dispatch";
 
 const HELP = `usage: nn-workbook <command> [options]
@@ -14,6 +15,7 @@ commands:
   answers [--check]       write answers.md from the notebooks' recorded values (or check it)
   assign [--out DIR]      write the student version of the notebooks
   grade <submissions>     run and grade submitted notebooks: grades.csv and feedback
+  kernel install|uninstall|list   this project's TypeScript kernel in an existing Jupyter (a hub's, VS Code's)
 
 'nn-workbook <command> --help' tells more.
 
@@ -25,7 +27,9 @@ ${ANSWERS_HELP}
 
 ${ASSIGN_HELP}
 
-${GRADE_HELP}`;
+${GRADE_HELP}
+
+${KERNEL_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
@@ -33,6 +37,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   answers: answersCommand,
   assign: assignCommand,
   grade: gradeCommand,
+  kernel: kernelCommand,
 };
 
 export function main(argv: string[]): Promise<number> {

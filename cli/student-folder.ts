@@ -9,7 +9,7 @@
  * folder is scanned for the body of every graded function.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { ROOT, UsageError } from "./paths";
 
 /** Source file (from the project root) → where it goes in the student folder. */
@@ -37,10 +37,12 @@ const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](\.{1,2}
 export function relativeImports(file: string, text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(SPECIFIER)) {
-    const base = resolve(dirname(join(ROOT, file)), m[1]);
+    let base = resolve(dirname(join(ROOT, file)), m[1]);
+    // A built file ("../dist/cli/platform.js" from a script): the student's build makes it from its source.
+    const built = relative(ROOT, base);
+    if (built.startsWith(`dist${sep}`)) base = join(ROOT, built.slice(5).replace(/\.js$/, ""));
     const found = [base, `${base}.ts`, `${base}.mjs`, `${base}.js`, join(base, "index.ts")].find((p) => existsSync(p) && statSync(p).isFile());
-    // "../dist/…" and the like are built files: the student's build makes them.
-    if (found && !relative(ROOT, found).startsWith("dist")) out.push(relative(ROOT, found));
+    if (found) out.push(relative(ROOT, found));
   }
   return out;
 }
@@ -50,9 +52,12 @@ export function studentSources(): Map<string, string> {
   const placed = new Map<string, string>(Object.entries(ENTRIES));
   const queue = Object.keys(ENTRIES);
   const from = new Map<string, string>();
+  // An entry's place stands for the entry: "../dist/cli/main.js" is the student's cli/main.ts.
+  const entryAt = new Map(Object.entries(ENTRIES).map(([src, dest]) => [dest, src]));
   while (queue.length) {
     const file = queue.shift()!;
-    for (const dep of relativeImports(file, readFileSync(join(ROOT, file), "utf8"))) {
+    for (const imported of relativeImports(file, readFileSync(join(ROOT, file), "utf8"))) {
+      const dep = entryAt.get(imported) ?? imported;
       if (SOLUTION_FILES.some((re) => re.test(dep))) {
         throw new UsageError(`the student folder would hold ${dep} (a teacher's file), imported by ${file}${from.has(file) ? ` (reached from ${from.get(file)})` : ""}`);
       }
@@ -186,7 +191,9 @@ export function writeStudentFolder(outDir: string, notebooks: Map<string, string
     }
     for (const asset of ASSETS) if (existsSync(join(ROOT, asset))) cpSync(join(ROOT, asset), join(tmp, asset), { recursive: true });
     writeFileSync(join(tmp, "package.json"), packageJson());
+    // The student folder has no tests: both builds (with and without dev dependencies) compile the same.
     writeFileSync(join(tmp, "tsconfig.json"), tsconfig());
+    writeFileSync(join(tmp, "tsconfig.build.json"), tsconfig());
     writeFileSync(join(tmp, "README.md"), README);
     writeFileSync(join(tmp, ".gitignore"), "node_modules/\ndist/\nout/\n.venv/\nnative/build/\n");
     writeFileSync(join(tmp, marker), "written by nn-workbook assign\n");

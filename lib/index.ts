@@ -11,3 +11,4 @@ export * from "./workbook";
 export * from "./source";
 export * from "./answers";
 export * from "./grading";
+export * from "./text";

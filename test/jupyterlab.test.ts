@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { NOTEBOOKS } from "../cli/paths";
+import { KERNEL_NAME } from "../cli/kernel";
 import { launchBrowser, figuresDrawn, screenshotFigures, SCREENSHOTS } from "./browser";
 import { startLab } from "./lab";
 import type { Lab } from "./lab";
@@ -72,7 +73,7 @@ describe("notebooks in JupyterLab (headless Chromium)", function () {
       try {
         await page.goto(lab!.notebookUrl(nb));
         await page.waitForFunction(OPENED(nb), null, { timeout: 120000, polling: 250 });
-        assert.equal(await page.evaluate(KERNEL), "tslab", `${nb} should open with the TypeScript kernel`);
+        assert.equal(await page.evaluate(KERNEL), KERNEL_NAME, `${nb} should open with the TypeScript kernel`);
         await page.evaluate(RUN_ALL);
         // While it runs, catch a live training view in the act (notebooks that have one).
         const name = nb.replace(/\.ipynb$/, "");

@@ -57,8 +57,28 @@ function broadcast(name: string, op: BinaryOp, a: Matrix, b: Operand, out?: Matr
   return o;
 }
 
-/** A binary op with NumPy's argument rules: a matrix or a number on either side. */
+/** The shape of `a op b` under NumPy's rules (a size-1 axis stretches), or an error in NumPy's words. */
+function broadcastShape(name: string, a: Matrix, b: Matrix): [number, number] {
+  const dim = (x: number, y: number) => (x === y || y === 1 ? x : x === 1 ? y : -1);
+  const rows = dim(a.rows, b.rows), cols = dim(a.cols, b.cols);
+  if (rows < 0 || cols < 0) throw new RangeError(`${name}: operands could not be broadcast together with shapes (${a.rows}, ${a.cols}) (${b.rows}, ${b.cols})`);
+  return [rows, cols];
+}
+
+/** `a` repeated to (rows, cols) (a is (1, cols), (rows, 1) or (1, 1)). */
+function tile(a: Matrix, rows: number, cols: number): Matrix {
+  const out = new Matrix(rows, cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out.data[i * cols + j] = a.data[(a.rows === 1 ? 0 : i) * a.cols + (a.cols === 1 ? 0 : j)];
+  return out;
+}
+
+/** A binary op with NumPy's argument rules: a matrix or a number on either side, either side broadcast. */
 function either(name: string, op: BinaryOp, a: Operand, b: Operand): Matrix {
+  if (typeof a !== "number" && typeof b !== "number") {
+    const [rows, cols] = broadcastShape(name, a, b);
+    // The kernels stretch the right operand only: a smaller left one is laid out in full first.
+    return broadcast(name, op, a.rows === rows && a.cols === cols ? a : tile(a, rows, cols), b);
+  }
   if (typeof a !== "number") return broadcast(name, op, a, b);
   if (typeof b === "number") throw new TypeError(`${name}: at least one operand must be a Matrix (both are numbers: use ordinary arithmetic)`);
   // s op B, computed exactly as NumPy does it (for sub: s − b, not −(b − s)).
@@ -139,6 +159,7 @@ export function sum(a: Matrix, axis?: 0 | 1): Matrix | number {
     for (let i = 0; i < ad.length; i++) s += ad[i];
     return s;
   }
+  if (axis !== 0 && axis !== 1) throw new RangeError(`sum: axis ${String(axis)} is out of bounds for array of dimension 2 (use 0 or 1)`);
   if (axis === 0) {
     // A large one is a product, 1ᵀ·a, for the kernels (2–3× faster than this loop for δ2's 1.9 M values).
     if (a.size >= 1 << 16) return dot(new Matrix(1, a.rows, new Float64Array(a.rows).fill(1)), a);

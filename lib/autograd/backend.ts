@@ -7,6 +7,16 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 
 export { tf };
+
+// tfjs 4.22: MomentumOptimizer.dispose frees its accumulators but not the
+// learning-rate scalar its parent SGDOptimizer keeps: one tensor per
+// optimizer would leak (and the notebooks' leak check would blame the
+// student's loop). Free both, once, here rather than in every loop.
+const momentumDispose = tf.MomentumOptimizer.prototype.dispose;
+tf.MomentumOptimizer.prototype.dispose = function (this: tf.MomentumOptimizer) {
+  momentumDispose.call(this);
+  tf.SGDOptimizer.prototype.dispose.call(this);
+};
 export type BackendName = "wasm" | "cpu";
 
 /**

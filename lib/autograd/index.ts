@@ -10,3 +10,5 @@ export * from "./torch";
 export { MLP } from "./mlp";
 export { matMulData, releaseData } from "./data-product";
 export { sans_fuite } from "./leaks";
+export { saturationGradients } from "./saturation";
+export type { SaturationRow } from "./saturation";

@@ -9,3 +9,5 @@ export { toTensor, toMatrix } from "./convert";
 export { Module, Linear } from "./module";
 export { sans_fuite } from "./leaks";
 export type { TorchParameters, Activation } from "./types";
+export { saturationGradients } from "./saturation";
+export type { SaturationRow } from "./saturation";

@@ -32,7 +32,14 @@ export function predict_two_layers_nn_torch(x: tf.Tensor2D, parameters: TorchPar
   return tf.softmax(tf.add(tf.matMul(a1, W2), b2)) as tf.Tensor2D;
 }
 
-/** Consigne 17: −1/N Σ [y ln(ŷ + 1e-16) + (1 − y) ln(1 − ŷ + 1e-16)], a scalar tensor autograd can derive. */
+/**
+ * Consigne 17: −1/N Σ [y ln(ŷ + 1e-16) + (1 − y) ln(1 − ŷ + 1e-16)], a
+ * scalar tensor autograd can derive. The 1e-16 changes ln(ŷ + 1e-16)
+ * noticeably whenever ŷ ≲ 1e-15, not only at ŷ = 0: it bounds the loss, and
+ * it also flattens it there (∂/∂ŷ ≤ 1e16), so a saturated softmax gets a
+ * vanishing gradient (lib/autograd/saturation). In float32, 1 − ŷ rounds to 0
+ * as soon as ŷ > 1 − 6e-8 and e^-104 underflows to 0: saturation comes sooner.
+ */
 export function evaluate_loss_torch(y: tf.Tensor2D, y_hat: tf.Tensor2D): tf.Scalar {
   const N = y.shape[0];
   const pos = tf.mul(y, tf.log(tf.add(y_hat, 1e-16)));

@@ -1,10 +1,11 @@
 /**
  * Runs a descent function with the handout's contract — `(parameters,
  * num_passes) → [parameters, losses, test_losses]` — in slices of a few
- * passes, feeding each slice the parameters the previous one returned. The
- * result is the same as one call (plain gradient descent keeps no state
- * between passes), and between slices the workbook can draw the curves,
- * time the passes and stop a diverging run. This is how the notebooks, the
+ * passes, feeding each slice the parameters the previous one returned. For
+ * plain gradient descent, which keeps no state between passes, the result
+ * is the same as one call; a descent with state (momentum's velocity lives
+ * inside one call) runs as one slice (`slice: num_passes`). Between slices
+ * the workbook can draw the curves, time the passes and stop a diverging run. This is how the notebooks, the
  * `train` CLI and the bench wrap the handout's functions (the student's or
  * the lib's) instead of asking them for callbacks.
  */
