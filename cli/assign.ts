@@ -47,12 +47,14 @@ export function stubSolutions(source: string, where: string): string {
   return out.join("\n");
 }
 
-/** "q6-9" → "questions 6 à 9", "c14" → "consigne 14". */
-function answerLabel(key: string): string {
+/** "q6-9" → "questions 6 à 9", "c14" → "consigne 14", "c18-7" → "consigne 18, point 7", "c15-16" → "consignes 15 et 16". */
+export function answerLabel(key: string): string {
   const m = /^([qc])(\d+)(?:-(\d+))?$/.exec(key);
   if (!m) return key;
-  const word = m[1] === "q" ? "question" : "consigne";
-  return m[3] ? `${word}s ${m[2]} à ${m[3]}` : `${word} ${m[2]}`;
+  if (m[1] === "q") return m[3] ? `questions ${m[2]} à ${m[3]}` : `question ${m[2]}`;
+  if (!m[3]) return `consigne ${m[2]}`;
+  // A second number below the first is a point of that consigne (18.7); above, a range.
+  return Number(m[3]) < Number(m[2]) ? `consigne ${m[2]}, point ${m[3]}` : Number(m[3]) === Number(m[2]) + 1 ? `consignes ${m[2]} et ${m[3]}` : `consignes ${m[2]} à ${m[3]}`;
 }
 
 /** The student version of one solution notebook. */

@@ -47,13 +47,37 @@ export function relativeImports(file: string, text: string): string[] {
   return out;
 }
 
-/** Every source file the entries need, mapped to its place in the student folder. */
-export function studentSources(): Map<string, string> {
+/**
+ * The lib modules notebooks import ("../dist/lib/table/danfo"), as source
+ * files: a notebook may use a module the lib's entry does not re-export.
+ */
+export function notebookImports(sources: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const text of sources) {
+    for (const m of text.matchAll(/["']\.\.\/dist\/(lib(?:\/[\w./-]*)?)["']/g)) {
+      const base = join(ROOT, m[1]);
+      const found = [`${base}.ts`, join(base, "index.ts")].find((f) => existsSync(f));
+      if (found) out.add(relative(ROOT, found));
+    }
+  }
+  return [...out];
+}
+
+/** Every source file the entries (and `more`, e.g. what notebooks import) need, mapped to its place in the student folder. */
+export function studentSources(more: readonly string[] = []): Map<string, string> {
+  const entryAt = new Map(Object.entries(ENTRIES).map(([src, dest]) => [dest, src]));
   const placed = new Map<string, string>(Object.entries(ENTRIES));
   const queue = Object.keys(ENTRIES);
+  for (const file of more) {
+    const src = entryAt.get(file) ?? file;
+    if (SOLUTION_FILES.some((re) => re.test(src))) throw new UsageError(`the student notebooks import ${file}, a teacher's file`);
+    if (!placed.has(src)) {
+      placed.set(src, src);
+      queue.push(src);
+    }
+  }
   const from = new Map<string, string>();
   // An entry's place stands for the entry: "../dist/cli/main.js" is the student's cli/main.ts.
-  const entryAt = new Map(Object.entries(ENTRIES).map(([src, dest]) => [dest, src]));
   while (queue.length) {
     const file = queue.shift()!;
     for (const imported of relativeImports(file, readFileSync(join(ROOT, file), "utf8"))) {
@@ -185,7 +209,8 @@ export function writeStudentFolder(outDir: string, notebooks: Map<string, string
   const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   try {
-    for (const [src, dest] of studentSources()) {
+    const cells = [...notebooks.values()].map(notebookSources);
+    for (const [src, dest] of studentSources(notebookImports(cells))) {
       mkdirSync(dirname(join(tmp, dest)), { recursive: true });
       cpSync(join(ROOT, src), join(tmp, dest));
     }

@@ -42,7 +42,8 @@ describe("part 1: softmax and the loss", () => {
     const two = evaluate_loss(Matrix.from([[1, 0, 0], [0, 1, 0]]), Matrix.from([[0.5, 0.25, 0.25], [0.25, 0.5, 0.25]]));
     assert.ok(Math.abs(two - -(Math.log(0.5) + 2 * Math.log(0.75))) < 1e-12);
     // Shapes that do not fit: NumPy's broadcast error, naming both shapes.
-    assert.throws(() => evaluate_loss(y, Matrix.zeros(2, 3)), /could not be broadcast together with shapes \(1, 3\) \(2, 3\)/);
+    // Shapes follow NumPy's rules: (2, 3) against (3, 3) cannot be broadcast.
+    assert.throws(() => evaluate_loss(Matrix.zeros(2, 3), Matrix.zeros(3, 3)), /could not be broadcast together with shapes \(2, 3\) \(3, 3\)/);
   });
 
   it("categorical_cross_entropy is −1/N Σ y ln(ŷ + 1e-16)", () => {

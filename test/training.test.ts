@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Matrix, Random, map, mul, nativeKernels, nativeUnavailable, referenceKernels, setKernels } from "../lib/array";
 import type { Kernels } from "../lib/array";
-import { ADDON_PATH } from "../lib/array/native";
+import { constantProductsComputed } from "../lib/array/native";
 import { load_data, DATA_DIR } from "../lib/data";
 import {
   init_one_layer_nn, gradient_descent_one_layer_nn, init_two_layers_nn, predict_two_layers_nn, partial_derivative_two_layers_nn,
@@ -235,39 +235,19 @@ describe("train(): the handout's descent, slice by slice", function () {
 
 describe("the native kernels' memory of a repeated X·W (lib/array/native.ts)", function () {
   this.timeout(600000);
-  type Fn = (...args: unknown[]) => unknown;
-  const NAMES = ["gemm", "csrCount", "csrFill", "csrGemm", "unary", "binary", "threads"] as const;
-  let products = 0;
-  let counted: Kernels;
+  let start = 0;
+  /** Sparse products computed since the test began (lib/array/native.ts counts them; remembered ones are not). */
+  const count = () => constantProductsComputed() - start;
 
   before(function () {
     if (!nativeKernels) {
       console.warn(`    native kernels not built, skipped: ${nativeUnavailable()}`);
       this.skip();
     }
-    // The lib's own native kernels (native.ts, loaded afresh) over the addon, whose sparse
-    // products (csrGemm) are counted: the addon's exports are read-only, so the counting
-    // object stands in for it in the require cache while native.ts loads.
-    const addonFile = require.resolve(ADDON_PATH);
-    const nativeFile = require.resolve("../lib/array/native");
-    const addon = require(addonFile) as Record<string, Fn>;
-    const stand: Record<string, Fn> = {};
-    for (const name of NAMES) stand[name] = (...args) => addon[name](...args);
-    stand.csrGemm = (...args) => { products++; return addon.csrGemm(...args); };
-    const addonEntry = require.cache[addonFile]!, nativeEntry = require.cache[nativeFile];
-    addonEntry.exports = stand;
-    delete require.cache[nativeFile];
-    try {
-      counted = (require(nativeFile) as { nativeKernels: Kernels }).nativeKernels;
-    } finally {
-      addonEntry.exports = addon;
-      require.cache[nativeFile] = nativeEntry;
-    }
-    assert.ok(counted && counted !== nativeKernels);
   });
-  beforeEach(() => (products = 0));
+  beforeEach(() => (start = constantProductsComputed()));
 
-  const native = () => counted;
+  const native = () => nativeKernels!;
   const reference = (x: Matrix, w: Matrix) => using(referenceKernels, () => x.dot(w));
   const near = (got: Matrix, want: Matrix, what: string) => {
     assert.deepEqual(got.shape, want.shape, what);
@@ -284,9 +264,9 @@ describe("the native kernels' memory of a repeated X·W (lib/array/native.ts)", 
     using(native(), () => {
       const first = x.dot(w);
       near(first, reference(x, w), "first X·W");
-      assert.equal(products, 1);
+      assert.equal(count(), 1);
       const again = x.dot(w);
-      assert.equal(products, 1, "the same W: answered from memory");
+      assert.equal(count(), 1, "the same W: answered from memory");
       assert.deepEqual(again.data, first.data);
       assert.notEqual(again.data, first.data, "a fresh matrix each time");
       first.data.fill(-1); // the caller's result is its own: the memory is not changed through it
@@ -294,28 +274,28 @@ describe("the native kernels' memory of a repeated X·W (lib/array/native.ts)", 
       // W changed in place, one value, through .data: computed again.
       w.data[13] += 0.25;
       const changed = x.dot(w);
-      assert.equal(products, 2);
+      assert.equal(count(), 2);
       near(changed, reference(x, w), "X·W after W.data[13] += 0.25");
       assert.notDeepEqual(changed.data, again.data);
       assert.deepEqual(x.dot(w).data, changed.data);
-      assert.equal(products, 2, "asked again with the same W: from memory");
+      assert.equal(count(), 2, "asked again with the same W: from memory");
       // Back to the old values: computed again (only the last product is kept), same numbers as at first.
       w.data[13] -= 0.25;
       near(x.dot(w), reference(x, w), "W restored");
-      assert.equal(products, 3);
+      assert.equal(count(), 3);
       // Another matrix with the same values is the same W.
       near(x.dot(w.copy()), reference(x, w), "a copy of W");
-      assert.equal(products, 3);
+      assert.equal(count(), 3);
       // The smallest change: the last bit of one weight.
       const bit = w.copy();
       bit.data[0] = bit.data[0] * (1 + Number.EPSILON);
       assert.notEqual(bit.data[0], w.data[0]);
       near(x.dot(bit), reference(x, bit), "one weight off by one ulp");
-      assert.equal(products, 4);
+      assert.equal(count(), 4);
       // Other shapes of W are other products.
       const wide = rng.randn(60, 9);
       near(x.dot(wide), reference(x, wide), "W of another shape");
-      assert.equal(products, 5);
+      assert.equal(count(), 5);
       // Every write pattern: W overwritten whole, and in place by the descent's update.
       for (let pass = 0; pass < 5; pass++) {
         w.data.set(rng.randn(60, 8).data);
@@ -352,7 +332,7 @@ describe("the native kernels' memory of a repeated X·W (lib/array/native.ts)", 
     const p0 = init_two_layers_nn(784, 10, 3, 0);
     const [fast, fastLosses] = using(native(), () => gradient_descent_two_layers_nn(d.x_train, d.y_train, p0, 10, 3, 1e-3));
     // Per pass: X·W1 (predict) and Xᵀ·δ2 on X's sparse copy; the second X·W1 is remembered.
-    assert.equal(products, 3 * 2);
+    assert.equal(count(), 3 * 2);
     const [slow, slowLosses] = using(referenceKernels, () => gradient_descent_two_layers_nn(d.x_train, d.y_train, p0, 10, 3, 1e-3));
     slowLosses.forEach((l, i) => assert.ok(Math.abs(fastLosses[i] - l) <= 1e-12 * l, `loss ${i}`));
     (["W1", "b1", "W2", "b2"] as const).forEach((k) => assert.ok(relativeError(fast[k], slow[k]) < 1e-12, k));

@@ -140,6 +140,7 @@ function makeNativeKernels(lib: Addon): Kernels {
           return;
         }
         gemmConstant(a, b, out, m, k, n, transA);
+        constantProducts++;
         // Only X·W is asked twice (forward, then backward); Xᵀ·δ never is.
         if (!transA && m * n * 8 <= REMEMBER_BYTES) last.set(a, { b: b.slice(), out: out.slice(), m, n });
         return;
@@ -162,6 +163,13 @@ function makeNativeKernels(lib: Addon): Kernels {
     }
     csrProduct(c, b, out, n, transA);
   }
+}
+
+let constantProducts = 0;
+
+/** Products of constant (read-only) data computed so far, those answered from memory left out: for tests. */
+export function constantProductsComputed(): number {
+  return constantProducts;
 }
 
 /** The native kernels, or undefined when the addon did not build. */
