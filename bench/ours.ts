@@ -9,7 +9,8 @@ import { load_data } from "../lib/data";
 import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn, init_two_layers_nn } from "../lib/nn";
 import { train } from "../lib/training";
 import type { TrainOptions, TrainingHistory } from "../lib/training";
-import { kernels, nativeKernels, nativeThreads } from "../lib/array";
+import { kernels, nativeInfo, nativeKernels, nativeThreads } from "../lib/array";
+import { PREBUILD_PATH } from "../lib/array/addon";
 import type { BenchConfig, RunResult } from "./config";
 
 /** VmHWM: unlike maxRSS, it does not inherit the parent's peak across fork and exec. */
@@ -43,6 +44,6 @@ const result: RunResult = {
   train_loss: h.train_loss.slice(0, c.warmup + c.passes),
   test_loss: h.test_loss.slice(0, c.warmup + c.passes),
   peak_mb: peakMemoryMb(),
-  version: `Node ${process.versions.node}, ${native ? `native kernels, ${nativeThreads()} threads` : "TypeScript kernels"}`,
+  version: `Node ${process.versions.node}, ${native ? `native kernels (${nativeInfo()?.path === PREBUILD_PATH ? "prebuilt" : "built here"}, ${nativeInfo()?.isa}), ${nativeThreads()} threads` : "TypeScript kernels"}`,
 };
 console.log(JSON.stringify(result));

@@ -31,9 +31,9 @@ export function missingBuildTools() {
   if (process.platform === "win32") return undefined; // node-gyp finds Visual Studio itself
   const missing = [];
   const cxx = process.env.CXX ? process.env.CXX.split(" ")[0] : undefined;
-  if (!(cxx ? existsSync(cxx) || onPath([cxx]) : onPath(["c++", "g++", "clang++"]))) missing.push("a C++ compiler");
+  if (!(cxx ? existsSync(cxx) || onPath([cxx]) : onPath(["c++", "g++", "clang++"]))) missing.push("C++ compiler");
   if (!onPath(["make", "gmake"])) missing.push("make");
-  return missing.length ? missing.join(" and ") : undefined;
+  return missing.length ? missing.join(" or ") : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 // `npm run prebuilds`: builds the native addon from source (in a temporary
-// copy of native/, leaving native/build alone) and writes it, stripped, to
+// copy of native/, leaving native/build alone) and writes it to
 // prebuilds/<platform>-<arch>/nn_kernels.napi.node once it passes the
 // kernel check. N-API (version 8): one file serves every Node >= 20. The
 // install (scripts/setup.mjs) then needs no compiler on this platform.
@@ -16,7 +16,7 @@ const fail = (msg) => {
   process.exit(1);
 };
 const missing = missingBuildTools();
-if (missing) fail(`no ${missing} found: a prebuilt binary is built from source (Debian/Ubuntu: sudo apt install g++ make)`);
+if (missing) fail(`no ${missing} on PATH: a prebuilt binary is built from source (Debian/Ubuntu: sudo apt install g++ make)`);
 
 const work = mkdtempSync(join(tmpdir(), "nn-workbook-prebuild-"));
 try {
@@ -26,11 +26,9 @@ try {
   const b = buildFromSource(work);
   if (!b.ok) fail(`the build failed:\n${b.output}`);
   mkdirSync(dirname(prebuildPath), { recursive: true });
-  const built = join(work, "build", "Release", "nn_kernels.node");
-  // Symbols are not needed to load it; stripped, the file is a fraction of its size.
-  const stripped = join(work, "nn_kernels.stripped.node");
-  const strip = spawnSync("strip", ["--strip-unneeded", "-o", stripped, built]);
-  copyFileSync(strip.status === 0 ? stripped : built, prebuildPath);
+  // Not stripped (it would save a fifth): the test that no AVX instruction
+  // sits outside the AVX kernels reads the function names.
+  copyFileSync(join(work, "build", "Release", "nn_kernels.node"), prebuildPath);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

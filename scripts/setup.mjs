@@ -59,7 +59,7 @@ if (prebuilt && !fromSource) {
 }
 if (!native) {
   const missing = missingBuildTools();
-  let why = missing ? `no ${missing} found to build them` : undefined;
+  let why = missing ? `no ${missing} on PATH to build them` : undefined;
   if (!missing) {
     log("building the native kernels (node-gyp, about a minute)");
     const b = buildFromSource();
