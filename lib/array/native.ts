@@ -29,6 +29,11 @@ try {
   loadError = `${ADDON_PATH}: ${(e as Error).message.split("\n")[0]}`;
 }
 
+/** The loaded addon itself (undefined when it is not): lib/tfjs-native reads its float32 kernels. */
+export function loadedAddon(): object | undefined {
+  return addon;
+}
+
 /** Why the addon is not available (undefined when it is). */
 export function nativeUnavailable(): string | undefined {
   return loadError;

@@ -152,6 +152,11 @@ void scatterParallel(int64_t count, int64_t work, double* out, int64_t outSize, 
 void setThreads(int threads) { threadCount = std::max(1, std::min(64, threads)); }
 int threads() { return threadCount; }
 
+void runParallel(int parts, const std::function<void(int)>& job) {
+  if (parts <= 1) job(0);
+  else pool().run(parts, job);
+}
+
 namespace {
 
 // Below this many output columns a row update is too short to vectorise:

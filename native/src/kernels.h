@@ -3,6 +3,7 @@
 // work. Every kernel skips the zeros of its left operand: MNIST is ~84 % zeros.
 #pragma once
 #include <cstdint>
+#include <functional>
 
 namespace nnk {
 
@@ -30,5 +31,9 @@ void binary(int op, int mode, const double* a, const double* b, double* out, int
 // Threads used for large products (default: the cores, at most 8).
 void setThreads(int threads);
 int threads();
+
+// Runs job(t) for t in [0, parts) on the pool (t = 0 on the caller), so
+// other kernel files (kernels_f32.cc) share the threads and their count.
+void runParallel(int parts, const std::function<void(int)>& job);
 
 }  // namespace nnk
