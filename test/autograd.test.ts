@@ -7,9 +7,9 @@ import {
   categorical_cross_entropy_torch, gradient_descent_torch, predict_torch, MLP, Module, dispose_parameters, matMulData,
 } from "../lib/autograd";
 
-describe("part 3: automatic differentiation (TensorFlow.js)", function () {
+for (const backend of ["native", "wasm"] as const) describe(`part 3: automatic differentiation (TensorFlow.js, ${backend})`, function () {
   this.timeout(120000);
-  before(async () => assert.equal(await initBackend(), "wasm"));
+  before(async () => assert.equal(await initBackend(backend), backend));
 
   const rng = new Random(21);
   const N = 9, D = 6, Q = 5, K = 3;
