@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import { Random } from "../lib/array";
 import { load_data } from "../lib/data";
 import { evaluate_loss, gradient_descent_two_layers_nn, init_two_layers_nn, predict_two_layers_nn } from "../lib/nn";
-import { tf, initBackend, categorical_cross_entropy_torch, dispose_parameters, gradient_descent_torch, toMatrix, toTensor, to_torch_parameters } from "../lib/autograd";
+import { tf, initBackend, categorical_cross_entropy_torch, dispose_parameters, gradient_descent_torch, toMatrix, toTensor, to_torch_parameters, matMulData, releaseData } from "../lib/autograd";
 import { nativeBackendUnavailable } from "../lib/autograd/backend";
-import { nativeKernelNames, NativeBackend } from "../lib/tfjs-native";
+import { holdData, nativeKernelNames, NativeBackend } from "../lib/tfjs-native";
 import { broadcastPlan, reducePlan } from "../lib/tfjs-native/layout";
 import { BufferPool } from "../lib/tfjs-native/pool";
 
@@ -164,6 +164,24 @@ describe("TensorFlow.js backend 'native' (float32 C++ kernels)", function () {
       await same("batched matMul", () => tf.matMul(a3(), b3()), 1e-5, 1e-5);
       await same("batched matMul, transposed", () => tf.matMul(b3(), a3(), true, true), 1e-5, 1e-5);
       await same("broadcast batch (cpu)", () => tf.matMul(a3(), b1()), 1e-5, 1e-5);
+    });
+
+    it("matMul of held data (its non-zeros gathered once) and matMulData's gradient", async () => {
+      for (const [m, k, n] of [[1, 1, 1], [13, 784, 100], [40, 50, 3], [5, 7, 0]]) {
+        const x = maker([m, k], 0.84), w = maker([k, n]);
+        await same(`held ${m}×${k}×${n}`, () => {
+          const xs = x();
+          holdData(xs);
+          return [tf.matMul(xs, w()), tf.matMul(xs, w()), tf.matMul(xs, w(), false, false)];
+        }, 1e-5, 1e-6 * k);
+        const dy = maker([m, n]);
+        await same(`matMulData ${m}×${k}×${n} gradient`, () => {
+          const xs = x() as tf.Tensor2D;
+          const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(matMulData(xs, v as tf.Tensor2D), dy())))(w());
+          releaseData(xs);
+          return g;
+        }, 1e-5, 1e-6 * m);
+      }
     });
 
     it("fused matMul (bias, relu, linear) and its gradients", async () => {

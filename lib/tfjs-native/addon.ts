@@ -14,13 +14,14 @@ export const enum Mode { Full = 0, Row = 1, Column = 2, Scalar = 3 }
 
 export interface F32Addon {
   gemmF32(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean): void;
+  csrGemmF32(ptr: Int32Array, idx: Int32Array, val: Float32Array, m: number, k: number, b: Float32Array, out: Float32Array, n: number): void;
   unaryF32(op: number, a: Float32Array, out: Float32Array, alpha: number): void;
   binaryF32(op: number, modeA: Mode, modeB: Mode, a: Float32Array, b: Float32Array, out: Float32Array, rows: number, cols: number): void;
   sumF32(a: Float32Array, out: Float32Array, rows: number, cols: number, axis: 0 | 1): void;
   softmaxF32(a: Float32Array, out: Float32Array, rows: number, cols: number): void;
 }
 
-const NAMES: readonly (keyof F32Addon)[] = ["gemmF32", "unaryF32", "binaryF32", "sumF32", "softmaxF32"];
+const NAMES: readonly (keyof F32Addon)[] = ["gemmF32", "csrGemmF32", "unaryF32", "binaryF32", "sumF32", "softmaxF32"];
 
 let f32: F32Addon | undefined;
 let reason: string | undefined;

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { NativeBackend } from "./backend";
 import { f32Kernels, f32Unavailable } from "./addon";
 import { nativeKernelConfigs } from "./kernels";
+import { hold } from "./held";
 
 export const NATIVE_BACKEND = "native";
 
@@ -28,6 +29,20 @@ export function registerNativeBackend(): string | undefined {
   // Priority 0: tfjs never picks it by itself; initBackend asks for it.
   tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), 0);
   return undefined;
+}
+
+/**
+ * Marks a data tensor (values held unchanged for the whole run) on the
+ * `native` backend: its products gather its non-zeros once. Does nothing on
+ * other backends.
+ */
+export function holdData(t: tf.Tensor): void {
+  const backend = tf.engine().backendName === NATIVE_BACKEND ? (tf.backend() as NativeBackend) : undefined;
+  const values = backend?.data.has(t.dataId) ? backend.data.get(t.dataId).values : undefined;
+  if (values instanceof Float32Array) {
+    backend!.pool.escaped(values); // never recycled: the cached sparse copy must stay its own
+    hold(values);
+  }
 }
 
 export { f32Unavailable, NativeBackend };

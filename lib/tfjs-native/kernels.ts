@@ -11,6 +11,7 @@ import type { NativeBackend } from "./backend";
 import { BINARY, UNARY } from "./addon";
 import type { BinaryName, F32Addon, UnaryName } from "./addon";
 import { broadcastPlan, reducePlan } from "./layout";
+import { heldCsr } from "./held";
 
 type Args = Parameters<KernelFunc>[0];
 
@@ -77,6 +78,12 @@ function product(lib: F32Addon, backend: NativeBackend, a: TensorInfo, b: Tensor
   if (k !== k2) return undefined; // the cpu kernel says what is wrong
   const batch = size(outer);
   const data = backend.pool.alloc(batch * m * n);
+  // Held data (X·W1 and Xᵀ·δ2 of matMulData): its non-zeros were gathered once.
+  const csr = batch === 1 && !transA && !transB ? heldCsr(av, m, k) : undefined;
+  if (csr) {
+    lib.csrGemmF32(csr.ptr, csr.idx, csr.val, m, k, bv, data, n);
+    return { shape: [...outer, m, n], data };
+  }
   for (let i = 0; i < batch; i++) {
     const ai = batch === 1 ? av : av.subarray(i * m * k, (i + 1) * m * k);
     const bi = batch === 1 ? bv : bv.subarray(i * k * n, (i + 1) * k * n);

@@ -194,6 +194,27 @@ napi_value GemmF32(napi_env env, napi_callback_info info) {
   });
 }
 
+// csrGemmF32(ptr, idx, val, m, k, b, out, n): out = A·b, A (m, k) in CSR
+napi_value CsrGemmF32(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[8];
+    args(env, info, v);
+    const int64_t m = integer(env, v[3], "m"), k = integer(env, v[4], "k"), n = integer(env, v[7], "n");
+    const int32_t* ptr = typed<int32_t>(env, v[0], napi_int32_array, "ptr", m + 1);
+    if (ptr[0] != 0) throw Fail{"ptr[0] must be 0"};
+    for (int64_t i = 0; i < m; i++)
+      if (ptr[i + 1] < ptr[i]) throw Fail{"ptr must not decrease"};
+    const int32_t* idx = typed<int32_t>(env, v[1], napi_int32_array, "idx", ptr[m]);
+    for (int64_t q = 0; q < ptr[m]; q++)
+      if (idx[q] < 0 || idx[q] >= k) throw Fail{"idx holds a column outside [0, k)"};
+    const float* val = typed<float>(env, v[2], napi_float32_array, "val", ptr[m]);
+    const float* b = typed<float>(env, v[5], napi_float32_array, "b", k * n);
+    float* out = typed<float>(env, v[6], napi_float32_array, "out", m * n);
+    nnk::f32::csrGemm(ptr, idx, val, m, b, out, n);
+    return number(env, 0);
+  });
+}
+
 // unaryF32(op, a, out, alpha), see kernels_f32.h
 napi_value UnaryF32(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -273,6 +294,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   const napi_property_descriptor propsF32[] = {
       {"gemmF32", nullptr, GemmF32, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"csrGemmF32", nullptr, CsrGemmF32, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unaryF32", nullptr, UnaryF32, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binaryF32", nullptr, BinaryF32, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumF32", nullptr, SumF32, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -158,6 +158,21 @@ void gemm(const float* a, const float* b, float* out, int64_t m, int64_t k, int6
   });
 }
 
+void csrGemm(const int32_t* ptr, const int32_t* idx, const float* val, int64_t m, const float* b, float* out, int64_t n) {
+  const int64_t work = static_cast<int64_t>(ptr[m]) * n;
+  parallel(m, work, [&](int64_t begin, int64_t end, int) {
+    std::vector<int64_t> offs;
+    for (int64_t i = begin; i < end; i++) {
+      const int64_t s = ptr[i], count = ptr[i + 1] - s;
+      offs.resize(static_cast<size_t>(count));
+      for (int64_t q = 0; q < count; q++) offs[q] = static_cast<int64_t>(idx[s + q]) * n;
+      float* oi = out + i * n;
+      std::memset(oi, 0, sizeof(float) * n);
+      accumulate(oi, b, offs.data(), val + s, count, n);
+    }
+  });
+}
+
 namespace {
 
 // Eight floats as one value (GCC/Clang vector extensions): the compiler turns

@@ -13,6 +13,10 @@ namespace f32 {
 // b is (k, n) or, with transB, stored (n, k). out is overwritten.
 void gemm(const float* a, const float* b, float* out, int64_t m, int64_t k, int64_t n, bool transA, bool transB);
 
+// out (m, n) = A · b with A (m, k) in compressed sparse rows (ptr has m + 1
+// entries; idx, val the column and value of each non-zero, idx < k).
+void csrGemm(const int32_t* ptr, const int32_t* idx, const float* val, int64_t m, const float* b, float* out, int64_t n);
+
 // out[i] = f(a[i]). out may be a. alpha is Step's value for x ≤ 0.
 enum Unary { kTanh = 0, kExp, kLog, kRelu, kNeg, kSquare, kStep, kSigmoid, kUnaryCount };
 void unary(int op, const float* a, float* out, int64_t size, float alpha);
