@@ -5,8 +5,9 @@
  */
 import { performance } from "node:perf_hooks";
 import { load_data } from "../lib/data";
-import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn } from "../lib/nn";
-import type { GradientDescentOptions, TrainingHistory } from "../lib/nn";
+import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn, init_two_layers_nn } from "../lib/nn";
+import { train } from "../lib/training";
+import type { TrainOptions, TrainingHistory } from "../lib/training";
 import { kernels, nativeKernels, nativeThreads } from "../lib/array";
 import type { BenchConfig, RunResult } from "./config";
 import { peakMemoryMb } from "./memory";
@@ -15,15 +16,16 @@ const c = JSON.parse(process.argv[2]) as BenchConfig;
 const d = load_data(undefined, c.dataset);
 // Pass i's time runs from the i-th onPass call to the next, so one more pass is run.
 const stamps: number[] = [];
-const opts: GradientDescentOptions = {
-  x_test: d.x_test, y_test: d.y_test, quiet: true, continue_on_divergence: true,
+const opts: TrainOptions = {
+  epsilon: c.epsilon, n: d.x_train.rows, quiet: true, continue_on_divergence: true,
   onPass: () => void stamps.push(performance.now()),
 };
 const K = d.y_train.cols, D = d.x_train.cols;
 const total = c.warmup + c.passes + 1;
+// The handout's loops, one pass per call (train's slices), so that each pass is timed.
 const h: TrainingHistory = c.model === "one-layer"
-  ? gradient_descent_one_layer_nn(d.x_train, d.y_train, init_one_layer_nn(D, K, 0), total, c.epsilon, opts)
-  : gradient_descent_two_layers_nn(d.x_train, d.y_train, null, c.hidden, total, c.epsilon, { ...opts, seed: 0 });
+  ? train((p, n) => gradient_descent_one_layer_nn(d.x_train, d.y_train, p, n, c.epsilon, d.x_test, d.y_test), init_one_layer_nn(D, K, 0), total, opts)
+  : train((p, n) => gradient_descent_two_layers_nn(d.x_train, d.y_train, p, c.hidden ?? 100, n, c.epsilon, d.x_test, d.y_test), init_two_layers_nn(D, c.hidden ?? 100, K, 0), total, opts);
 const native = nativeKernels !== undefined && kernels() === nativeKernels;
 const result: RunResult = {
   ms: stamps.slice(1).map((t, i) => t - stamps[i]).slice(c.warmup),

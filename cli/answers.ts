@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join, basename } from "node:path";
 import { parseArgs } from "node:util";
-import { VALUES_MIME } from "../lib/answers";
+import { VALUES_MIME, renderTemplate, frenchNumber } from "../lib/answers";
 import type { Recorded } from "../lib/answers";
 import { runNotebook } from "./run";
 import { NOTEBOOKS, OUT, ROOT, UsageError } from "./paths";
@@ -38,67 +38,68 @@ export function collectValues(executed: string[]): Recorded {
 
 /** Durations vary between runs: they are quoted but never compared. */
 const isTiming = (key: string) => key.startsWith("ms_");
-const PLACEHOLDER = /\{\{([a-z][a-z0-9_]*)\}\}/g;
+const TIMING_MARK = "\u0000ms\u0000";
 
-/** The template with its {{key}} placeholders filled; a key nobody recorded is an error. */
+/** The template rendered with the recorded values (see lib/answers/template for the syntax). */
 export function render(template: string, values: Recorded): string {
-  const missing = new Set<string>();
-  const out = template.replace(PLACEHOLDER, (_, k: string) => {
-    if (!(k in values)) missing.add(k);
-    return values[k] ?? `{{${k}}}`;
-  });
-  if (missing.size) throw new Error(`no notebook records ${[...missing].map((k) => `'${k}'`).join(", ")}: add them to a record(...) call`);
-  return out;
+  return renderTemplate(template, values);
 }
 
 /** A regular expression matching the rendered template whatever the timings are. */
 function matcher(template: string, values: Recorded): RegExp {
-  let re = "", last = 0;
-  for (const m of template.matchAll(PLACEHOLDER)) {
-    re += escape(template.slice(last, m.index)) + (isTiming(m[1]) ? "[0-9.]+" : escape(values[m[1]] ?? `{{${m[1]}}}`));
-    last = m.index! + m[0].length;
-  }
-  return new RegExp(`^${re}${escape(template.slice(last))}$`);
+  const marked = renderTemplate(template, values, { key: (k, v) => (isTiming(k) ? TIMING_MARK : frenchNumber(v)) });
+  return new RegExp(`^${marked.split(TIMING_MARK).map(escape).join("[0-9.,\u202f]+")}$`);
 }
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** The answer sections of the template: `<!-- answer: key -->…<!-- /answer -->`. */
-export function sections(template: string): Map<string, string> {
+/**
+ * The sections of the template copied into notebook cells:
+ * `<!-- answer: key -->…<!-- /answer -->` into the cell tagged ["answer", key]
+ * (removed from the student version), `<!-- shared: key -->…<!-- /shared -->`
+ * into the cell tagged ["shared", key] (kept for students: no per-run values).
+ */
+export type SectionKind = "answer" | "shared";
+const KINDS: SectionKind[] = ["answer", "shared"];
+
+export function sections(template: string, kind: SectionKind = "answer"): Map<string, string> {
   const map = new Map<string, string>();
-  for (const m of template.matchAll(/<!-- answer: ([\w-]+) -->\n([\s\S]*?)\n<!-- \/answer -->/g)) {
-    if (map.has(m[1])) throw new Error(`answers/template.md: section '${m[1]}' appears twice`);
+  for (const m of template.matchAll(new RegExp(`<!-- ${kind}: ([\\w-]+) -->\\n([\\s\\S]*?)\\n<!-- /${kind} -->`, "g"))) {
+    if (map.has(m[1])) throw new Error(`answers/template.md: ${kind} section '${m[1]}' appears twice`);
     map.set(m[1], m[2]);
   }
   return map;
 }
 
-/** The key of an answer cell: its tags are ["answer", key]. */
-const answerKey = (cell: NotebookCell) => (hasTag(cell, "answer") ? cell.metadata.tags!.find((t) => t !== "answer") : undefined);
+/** The key of a generated cell of this kind: its tags are [kind, key]. */
+const cellKey = (cell: NotebookCell, kind: SectionKind) => (hasTag(cell, kind) ? cell.metadata.tags!.find((t) => t !== kind) : undefined);
 
-const cellText = (section: string) => `${section}\n\n<sub>Réponse générée par \`npm run answers\` à partir des valeurs que ce cahier enregistre.</sub>`;
+const cellText = (section: string, kind: SectionKind) =>
+  kind === "answer" ? `${section}\n\n<sub>Réponse générée par \`npm run answers\` à partir des valeurs que ce cahier enregistre.</sub>` : section;
 
-/** Differences between what the values say and what answers.md and the notebooks' answer cells hold. */
+/** Differences between what the values say and what answers.md and the notebooks' generated cells hold. */
 export function checkAnswers(values: Recorded, notebooks: string[] = notebookFiles()): string[] {
   const template = readFileSync(TEMPLATE, "utf8");
   const problems: string[] = [];
   render(template, values); // throws on a missing value
   if (!matcher(template, values).test(readFileSync(ANSWERS, "utf8"))) problems.push("answers.md does not match the recorded values: run 'npm run answers'");
-  const secs = sections(template);
-  const seen = new Set<string>();
-  for (const nb of notebooks) {
-    for (const cell of readNotebook(nb).cells) {
-      const key = answerKey(cell);
-      if (key === undefined) continue;
-      const section = secs.get(key);
-      if (section === undefined) {
-        problems.push(`${basename(nb)}: answer cell '${key}' has no section in answers/template.md`);
-        continue;
+  for (const kind of KINDS) {
+    const secs = sections(template, kind);
+    const seen = new Set<string>();
+    for (const nb of notebooks) {
+      for (const cell of readNotebook(nb).cells) {
+        const key = cellKey(cell, kind);
+        if (key === undefined) continue;
+        const section = secs.get(key);
+        if (section === undefined) {
+          problems.push(`${basename(nb)}: ${kind} cell '${key}' has no section in answers/template.md`);
+          continue;
+        }
+        seen.add(key);
+        if (!matcher(cellText(section, kind), values).test(sourceText(cell.source))) problems.push(`${basename(nb)}: ${kind} cell '${key}' does not match the recorded values: run 'npm run answers'`);
       }
-      seen.add(key);
-      if (!matcher(cellText(section), values).test(sourceText(cell.source))) problems.push(`${basename(nb)}: answer cell '${key}' does not match the recorded values: run 'npm run answers'`);
     }
+    for (const key of secs.keys()) if (!seen.has(key)) problems.push(`answers/template.md: ${kind} section '${key}' has no ${kind} cell in any notebook`);
   }
-  for (const key of secs.keys()) if (!seen.has(key)) problems.push(`answers/template.md: section '${key}' has no answer cell in any notebook`);
   return problems;
 }
 
@@ -106,23 +107,24 @@ export function notebookFiles(): string[] {
   return readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(NOTEBOOKS, f));
 }
 
-/** Rewrites answers.md and the answer cells of the (source) notebooks. */
+/** Rewrites answers.md and the generated (answer and shared) cells of the source notebooks. */
 export function writeAnswers(values: Recorded, notebooks: string[] = notebookFiles()): void {
   const template = readFileSync(TEMPLATE, "utf8");
-  const secs = sections(template);
   const rendered = render(template, values);
   for (const nb of notebooks) {
-    const raw = readFileSync(nb, "utf8");
-    const json = JSON.parse(raw) as Notebook;
+    const json = JSON.parse(readFileSync(nb, "utf8")) as Notebook;
     let changed = false;
-    for (const cell of json.cells) {
-      const key = answerKey(cell);
-      const section = key === undefined ? undefined : secs.get(key);
-      if (section === undefined) continue;
-      const source = render(cellText(section), values);
-      if (sourceText(cell.source) !== source) {
-        cell.source = source;
-        changed = true;
+    for (const kind of KINDS) {
+      const secs = sections(template, kind);
+      for (const cell of json.cells) {
+        const key = cellKey(cell, kind);
+        const section = key === undefined ? undefined : secs.get(key);
+        if (section === undefined) continue;
+        const source = render(cellText(section, kind), values);
+        if (sourceText(cell.source) !== source) {
+          cell.source = source;
+          changed = true;
+        }
       }
     }
     if (changed) writeAtomic(nb, JSON.stringify(json, null, 1) + "\n");

@@ -1,22 +1,25 @@
 /**
  * `nn-workbook assign`: the student version of the notebooks. Cells tagged
- * `solution` go, each `// BEGIN SOLUTION … // END SOLUTION` region becomes a
+ * `solution` or `record` go, each `// BEGIN SOLUTION … // END SOLUTION` region becomes a
  * stub that throws "À compléter" (the function's signature stays, so later
  * cells still compile), lines ending in `// SOLUTION` go, answer cells become
  * a prompt, outputs are cleared. The self-check cells stay.
  */
-import { mkdirSync, readdirSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { readdirSync } from "node:fs";
+import { basename, join, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { NOTEBOOKS, ROOT, UsageError } from "./paths";
-import { hasTag, readNotebook, sourceText, writeAtomic } from "./notebook-json";
+import { hasTag, readNotebook, sourceText } from "./notebook-json";
+import { writeStudentFolder } from "./student-folder";
 import type { Notebook, NotebookCell } from "./notebook-json";
 
 export const ASSIGN_HELP = `nn-workbook assign [notebook.ipynb…] [--out DIR]
-  Writes the student version of the notebooks (default: all of notebooks/)
-  to DIR (default student/, beside notebooks/ so that their "../dist/lib" and
-  "../data" still resolve): solutions replaced by stubs that throw
-  "À compléter", answers emptied, outputs cleared.`;
+  Writes the student folder to DIR (default student/): the student version of
+  the notebooks (default: all of notebooks/; solutions replaced by stubs that
+  throw "À compléter", answers emptied, the teacher's cells removed, outputs
+  cleared) with a copy of the lib that has none of the handout's functions,
+  the shipped data, a package.json and a README: hand out that folder; the
+  student runs 'npm install && npm start' in it.`;
 
 export const STUB = 'throw new Error("À compléter");';
 const BEGIN = /^(\s*)\/\/ BEGIN SOLUTION\s*$/;
@@ -56,7 +59,8 @@ function answerLabel(key: string): string {
 export function studentNotebook(nb: Notebook, name: string): Notebook {
   const cells: NotebookCell[] = [];
   nb.cells.forEach((cell, i) => {
-    if (hasTag(cell, "solution")) return;
+    // Teacher-only cells: solutions, and the bookkeeping that records values for answers.md.
+    if (hasTag(cell, "solution") || hasTag(cell, "record")) return;
     const c: NotebookCell = { ...cell, metadata: { ...cell.metadata } };
     if (c.cell_type === "code") {
       c.source = stubSolutions(sourceText(cell.source), `${name}: cell ${i}`);
@@ -72,10 +76,10 @@ export function studentNotebook(nb: Notebook, name: string): Notebook {
   return { ...nb, cells, metadata: { ...nb.metadata, "nn-workbook": { ...meta, version: "student" } } };
 }
 
-/** Writes the student versions; returns their paths. */
+/** Writes the student folder; returns the paths of its notebooks. */
 export function assign(notebooks: string[], outDir: string): string[] {
-  mkdirSync(outDir, { recursive: true });
-  return notebooks.map((file) => {
+  const texts = new Map<string, string>();
+  for (const file of notebooks) {
     const name = basename(file);
     let nb: Notebook;
     try {
@@ -83,11 +87,13 @@ export function assign(notebooks: string[], outDir: string): string[] {
     } catch (e) {
       throw new UsageError(`${file}: not a readable notebook (${(e as Error).message})`);
     }
-    const out = join(outDir, name);
-    if (resolve(out) === resolve(file)) throw new UsageError(`${file}: the student version would overwrite the solution; choose another --out`);
-    writeAtomic(out, JSON.stringify(studentNotebook(nb, name), null, 1) + "\n");
-    return out;
-  });
+    if (resolve(outDir) === resolve(ROOT) || resolve(file).startsWith(resolve(outDir) + sep)) {
+      throw new UsageError(`${file}: the student folder ${outDir} would overwrite the teacher's notebooks; choose another --out`);
+    }
+    texts.set(name, JSON.stringify(studentNotebook(nb, name), null, 1) + "\n");
+  }
+  writeStudentFolder(outDir, texts);
+  return [...texts.keys()].map((name) => join(outDir, "notebooks", name));
 }
 
 export async function assignCommand(argv: string[]): Promise<number> {

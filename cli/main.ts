@@ -4,7 +4,8 @@ import { trainCommand, TRAIN_HELP } from "./train";
 import { answersCommand, ANSWERS_HELP } from "./answers";
 import { assignCommand, ASSIGN_HELP } from "./assign";
 import { gradeCommand, GRADE_HELP } from "./grade";
-import { UsageError } from "./paths";
+import { kernelCommand, KERNEL_HELP } from "./kernel";
+import { dispatch } from "./dispatch";
 
 const HELP = `usage: nn-workbook <command> [options]
 
@@ -14,6 +15,7 @@ commands:
   answers [--check]       write answers.md from the notebooks' recorded values (or check it)
   assign [--out DIR]      write the student version of the notebooks
   grade <submissions>     run and grade submitted notebooks: grades.csv and feedback
+  kernel install|uninstall|list   this project's TypeScript kernel in an existing Jupyter (a hub's, VS Code's)
 
 'nn-workbook <command> --help' tells more.
 
@@ -25,7 +27,9 @@ ${ANSWERS_HELP}
 
 ${ASSIGN_HELP}
 
-${GRADE_HELP}`;
+${GRADE_HELP}
+
+${KERNEL_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
@@ -33,27 +37,9 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   answers: answersCommand,
   assign: assignCommand,
   grade: gradeCommand,
+  kernel: kernelCommand,
 };
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-    console.log(HELP);
-    return command === undefined ? 2 : 0;
-  }
-  const handler = COMMANDS[command];
-  try {
-    if (!handler) throw new UsageError(`unknown command '${command}'; commands: ${Object.keys(COMMANDS).join(", ")}`);
-    return await handler(rest);
-  } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))) {
-      console.error(`nn-workbook: ${(e as Error).message}`);
-      return 2;
-    }
-    if (e instanceof Error && e.name === "DataError") {
-      console.error(`nn-workbook: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
+export function main(argv: string[]): Promise<number> {
+  return dispatch(COMMANDS, HELP, argv);
 }

@@ -5,8 +5,14 @@ import {
   init_one_layer_nn, predict_one_layer_nn, gradient_descent_one_layer_nn,
   init_two_layers_nn, predict_two_layers_nn, gradient_descent_two_layers_nn,
 } from "../lib/nn";
-import type { GradientDescentOptions, TrainingResult, TwoLayersParameters } from "../lib/nn";
+import type { TwoLayersParameters } from "../lib/nn";
+import { train } from "../lib/training";
+import type { TrainOptions, TrainingResult } from "../lib/training";
+
+/** What `train` asks of a run besides the data and ε (the rest of TrainOptions). */
+export type RunOptions = Omit<TrainOptions, "epsilon" | "n" | "what">;
 import { UsageError } from "./paths";
+import type { TorchParameters } from "../lib/autograd";
 
 export interface InitRequest {
   D: number;
@@ -30,7 +36,7 @@ interface ModelSpec<P> {
   parameterNames: readonly string[];
   init(req: InitRequest): P;
   predict(x: Matrix, p: P): Matrix;
-  train(data: Dataset, p: P, passes: number, epsilon: number, opts: GradientDescentOptions): TrainingResult<P>;
+  train(data: Dataset, p: P, passes: number, epsilon: number, opts: RunOptions): TrainingResult<P>;
 }
 
 /** A trained network, whatever its parameters' type. */
@@ -47,7 +53,7 @@ export const BACKEND_NAMES = ["native", "wasm", "cpu"] as const;
 export interface ModelEntry {
   defaults: ModelSpec<unknown>["defaults"];
   parameterNames: readonly string[];
-  fit(data: Dataset, req: InitRequest, passes: number, epsilon: number, opts: GradientDescentOptions): Promise<Fitted>;
+  fit(data: Dataset, req: InitRequest, passes: number, epsilon: number, opts: RunOptions): Promise<Fitted>;
 }
 
 /** Hides the parameter type P behind `fit`, so models of different P share one table. */
@@ -83,11 +89,16 @@ const autograd: ModelEntry = {
     const [x, y, xt, yt] = [data.x_train, data.y_train, data.x_test, data.y_test].map(A.toTensor);
     const p = req.given ? givenTwoLayers(req) : init_two_layers_nn(req.D, req.hidden, req.K, req.seed);
     const model = A.to_torch_parameters(p);
-    const r = A.gradient_descent_torch(x, y, model, p.W1.cols, passes, epsilon, {
-      x_test: xt, y_test: yt, optimizer: req.optimizer, activation: req.activation, onPass: opts.onPass, quiet: opts.quiet,
-    });
+    const activation = req.activation === "relu" ? A.tf.relu : A.tf.tanh;
+    const Q = p.W1.cols;
+    // Momentum keeps a velocity inside one call: that run is one slice; plain descent is timed pass by pass.
+    const r = req.optimizer === "momentum"
+      ? train((m, n) => A.gradient_descent_torch_optim(x, y, m, Q, n, epsilon, xt, yt) as [TorchParameters, number[], number[]], model, passes,
+        { ...opts, slice: passes, epsilon, n: x.shape[0], what: "gradient_descent_torch_optim", gradientIsSum: false })
+      : train((m, n) => A.gradient_descent_torch(x, y, m, Q, n, epsilon, xt, yt, activation), model, passes,
+        { ...opts, epsilon, n: x.shape[0], what: "gradient_descent_torch", gradientIsSum: false });
     const predict = (m: Matrix) => {
-      const t = A.toTensor(m), y_hat = A.predict_torch(model, t, req.activation);
+      const t = A.toTensor(m), y_hat = A.tf.tidy(() => A.predict_two_layers_nn_torch(t, model, activation));
       const out = A.toMatrix(y_hat);
       A.releaseData(t);
       A.tf.dispose([t, y_hat]);
@@ -95,7 +106,7 @@ const autograd: ModelEntry = {
     };
     [x, xt].forEach(A.releaseData);
     A.tf.dispose([x, y, xt, yt]);
-    return { result: { ...r, parameters: model }, predict, backend };
+    return { result: r, predict, backend };
   },
 };
 
@@ -114,14 +125,16 @@ export const MODELS = {
     parameterNames: ["W", "b"],
     init: (req) => (req.given ? { W: given(req, "W", req.D, req.K), b: given(req, "b", 1, req.K) } : init_one_layer_nn(req.D, req.K, req.seed)),
     predict: predict_one_layer_nn,
-    train: (d, p, n, e, o) => gradient_descent_one_layer_nn(d.x_train, d.y_train, p, n, e, o),
+    train: (d, p, n, e, o) => train((q, k) => gradient_descent_one_layer_nn(d.x_train, d.y_train, q, k, e, d.x_test, d.y_test), p, n,
+      { ...o, epsilon: e, n: d.x_train.rows, what: "gradient_descent_one_layer_nn" }),
   }),
   "two-layers": entry({
     defaults: { num_passes: 2000, epsilon: 1e-3, hidden_dim: 100 },
     parameterNames: ["W1", "b1", "W2", "b2"],
     init: (req) => (req.given ? givenTwoLayers(req) : init_two_layers_nn(req.D, req.hidden, req.K, req.seed)),
     predict: predict_two_layers_nn,
-    train: (d, p, n, e, o) => gradient_descent_two_layers_nn(d.x_train, d.y_train, p, p.W1.cols, n, e, o),
+    train: (d, p, n, e, o) => train((q, k) => gradient_descent_two_layers_nn(d.x_train, d.y_train, q, q.W1.cols, k, e, d.x_test, d.y_test), p, n,
+      { ...o, epsilon: e, n: d.x_train.rows, what: "gradient_descent_two_layers_nn" }),
   }),
   autograd,
 } satisfies Record<string, ModelEntry>;

@@ -1,6 +1,7 @@
 /** Where the project's parts live, from the compiled dist/cli/. */
 import { cpSync, existsSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { venvPython } from "./platform";
 
 export const ROOT = resolve(__dirname, "..", "..");
 export const NOTEBOOKS = join(ROOT, "notebooks");
@@ -17,7 +18,9 @@ export function projectLayout(dir: string, data: "link" | "copy"): void {
   else cpSync(join(ROOT, "data", "digit-3-classes"), join(dir, "data", "digit-3-classes"), { recursive: true });
 }
 
-export const VENV_PYTHON = join(ROOT, ".venv", "bin", "python");
+/** The project's Python environment, with JupyterLab and the kernel (made by `npm install`). */
+export const VENV = join(ROOT, ".venv");
+export const VENV_PYTHON = venvPython(VENV);
 
 /** The project's Python (with Jupyter), or a clear error saying how to get it. */
 export function projectPython(): string {

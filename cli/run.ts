@@ -10,6 +10,7 @@ import { NOTEBOOKS, OUT, ROOT, projectPython, UsageError } from "./paths";
 import { notebookParameters, typedOverrides, injectParameters, expandSweep } from "./parameters";
 import type { Notebook } from "./notebook-json";
 import { writeSweepSummary } from "./sweep";
+import { KERNEL_NAME } from "./kernel";
 
 export interface RunOptions {
   /** Folder for the executed copies (default out/). */
@@ -53,7 +54,7 @@ export function runNotebook(notebook: string, opts: RunOptions = {}): Promise<Ru
     source = `${output}.input-${process.pid}.ipynb`;
     writeFileSync(source, JSON.stringify(injectParameters(json, literals), null, 1));
   }
-  const args = [join(ROOT, "python", "run_notebook.py"), source, "--output", output, "--timeout", String(opts.timeout ?? 1800), "--cwd", dirname(nb)];
+  const args = [join(ROOT, "python", "run_notebook.py"), source, "--kernel", KERNEL_NAME, "--output", output, "--timeout", String(opts.timeout ?? 1800), "--cwd", dirname(nb)];
   if (html) args.push("--html", html);
   const cleanup = () => source !== nb && rmSync(source, { force: true });
   return new Promise((done, fail) => {
@@ -79,7 +80,7 @@ export function runNotebook(notebook: string, opts: RunOptions = {}): Promise<Ru
 
 /** Drops the kernel's own frames from a stack trace: the student's code is what matters. */
 function trimStack(text: string): string {
-  return text.split("\n").filter((l) => !/node_modules\/tslab|node:vm|sigintHandlersWrap/.test(l)).join("\n").trim();
+  return text.split("\n").filter((l) => !/node_modules[\\/]tslab|node:vm|sigintHandlersWrap/.test(l)).join("\n").trim();
 }
 
 const rel = (p: string) => relative(process.cwd(), p) || p;

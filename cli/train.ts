@@ -85,8 +85,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   const bar = progressBar(name, passes);
   const fitted = await model.fit(data, { D, K, hidden, seed, hiddenGiven: values.hidden !== undefined, given: init, source: values.init, optimizer, activation, backend }, passes, epsilon, {
-    x_test: data.x_test,
-    y_test: data.y_test,
     quiet: true,
     onPass: ({ pass, train_loss, test_loss }) => bar.update(pass + 1, `loss ${train_loss.toFixed(4)}${test_loss === undefined ? "" : ` test ${test_loss.toFixed(4)}`}`),
   });

@@ -42,7 +42,7 @@ def main():
     ap.add_argument("notebook")
     ap.add_argument("--output", required=True)
     ap.add_argument("--html")
-    ap.add_argument("--kernel", default="tslab")
+    ap.add_argument("--kernel", default="nn-workbook")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     ap.add_argument("--cwd", help="folder the kernel runs in (default: the notebook's)")
     args = ap.parse_args()

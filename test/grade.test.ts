@@ -9,11 +9,10 @@ import { strict as assert } from "node:assert";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { ROOT, NOTEBOOKS, projectLayout } from "../cli/paths";
-import { assign, stubSolutions, STUB } from "../cli/assign";
+import { ROOT, NOTEBOOKS } from "../cli/paths";
+import { assign } from "../cli/assign";
 import { bubblewrap, errorLine, grade, loadPoints, submissions } from "../cli/grade";
 import type { StudentGrade } from "../cli/grade";
-import { runNotebook } from "../cli/run";
 import { hasTag, readNotebook, sourceText } from "../cli/notebook-json";
 import type { Notebook, NotebookCell } from "../cli/notebook-json";
 import { injectParameters } from "../cli/parameters";
@@ -25,46 +24,6 @@ const PART2 = ["predict_two_layers_nn", "partial_derivative_two_layers_nn", "gra
 const code = (nb: Notebook) => nb.cells.filter((c) => c.cell_type === "code");
 const codeCell = (source: string): NotebookCell => ({ cell_type: "code", metadata: {}, source, outputs: [], execution_count: null });
 const save = (file: string, nb: Notebook) => writeFileSync(file, JSON.stringify(nb, null, 1));
-
-describe("nn-workbook assign", function () {
-  this.timeout(300000);
-  let dir: string;
-  before(() => {
-    dir = tempDir("nnwb-assign-");
-    // The student folder sits beside dist/ and data/, as student/ does in the project.
-    projectLayout(dir, "link");
-    assign(["1-une-couche.ipynb", "2-deux-couches.ipynb"].map((f) => join(NOTEBOOKS, f)), join(dir, "student"));
-  });
-  after(() => removeDir(dir));
-
-  it("stubs every solution, drops solution cells and answers, keeps the self-checks", () => {
-    for (const name of ["1-une-couche.ipynb", "2-deux-couches.ipynb"]) {
-      const sol = readNotebook(join(NOTEBOOKS, name)), stu = readNotebook(join(dir, "student", name));
-      const text = code(stu).map((c) => sourceText(c.source)).join("\n");
-      assert.doesNotMatch(text, /BEGIN SOLUTION|END SOLUTION|import \* as lib|showSource\("(softmax|predict_|partial_|gradient_descent_|evaluate_loss)/, name);
-      assert.ok(stu.cells.every((c) => !hasTag(c, "solution") && (c.outputs ?? []).length === 0));
-      assert.ok(stu.cells.filter((c) => hasTag(c, "answer")).every((c) => /^\*\*Votre réponse \(/.test(sourceText(c.source))));
-      // Same code cells as the solution, minus its solution cells, each stubbed.
-      const solCode = code(sol).filter((c) => !hasTag(c, "solution"));
-      assert.deepEqual(code(stu).map((c) => sourceText(c.source)), solCode.map((c, i) => stubSolutions(sourceText(c.source), `cell ${i}`)));
-      assert.ok(code(stu).some((c) => sourceText(c.source).includes(STUB)));
-      assert.ok(code(stu).some((c) => /^check\./.test(sourceText(c.source))), "self-check cells stay");
-    }
-    assert.throws(() => stubSolutions("a\n// BEGIN SOLUTION\nb", "x"), /line 2: BEGIN SOLUTION without END SOLUTION/);
-    assert.throws(() => stubSolutions("// END SOLUTION", "x"), /END SOLUTION without BEGIN/);
-  });
-
-  it("the student version runs up to the first stub, which says « À compléter »", async () => {
-    const r = await runNotebook(join(dir, "student", "1-une-couche.ipynb"), { outDir: join(dir, "out") });
-    assert.equal(r.ok, false);
-    assert.match(r.error ?? "", /À compléter/);
-    const cells = readNotebook(r.output).cells;
-    const firstStub = cells.findIndex((c) => sourceText(c.source).includes(STUB));
-    assert.ok(firstStub > 0 && r.failed_cell! > firstStub, `fails after the first stub (cell ${firstStub}), at ${r.failed_cell}`);
-    const selfCheck = cells.slice(firstStub, r.failed_cell).map((c) => JSON.stringify(c.outputs ?? [])).join("");
-    assert.match(selfCheck, /✘ softmax : 0\/4 vérifications réussies/, "the self-check ran and said what is missing");
-  });
-});
 
 describe("nn-workbook grade: bad input", () => {
   let dir: string;

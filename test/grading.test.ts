@@ -34,7 +34,7 @@ describe("grading checks", function () {
       return [dW1, lib.mul(db1, 0), dW2, db2];
     };
     assert.deepEqual(failedChecks("partial_derivative_two_layers_nn", swapped), ["partial_derivative_two_layers_nn/db1"]);
-    const tooSlow = (x: lib.Matrix, y: lib.Matrix, p: lib.OneLayerParameters, n: number, eps: number, o: lib.GradientDescentOptions) => lib.gradient_descent_one_layer_nn(x, y, p, n, eps / 2, o);
+    const tooSlow = (x: lib.Matrix, y: lib.Matrix, p: lib.OneLayerParameters, n: number, eps: number, xt?: lib.Matrix, yt?: lib.Matrix) => lib.gradient_descent_one_layer_nn(x, y, p, n, eps / 2, xt, yt);
     assert.deepEqual(failedChecks("gradient_descent_one_layer_nn", tooSlow), ["gradient_descent_one_layer_nn/perte-exacte", "gradient_descent_one_layer_nn/perte-test"]);
     const report = checkReport(runChecks("evaluate_loss", noEpsilon));
     assert.match(report, /✘ evaluate_loss : 1\/2 vérifications réussies/);
@@ -44,16 +44,16 @@ describe("grading checks", function () {
   it("part 3: a wrong loss or learning rate fails its check", () => {
     const scaled = (y: autograd.tf.Tensor2D, p: autograd.tf.Tensor2D) => autograd.tf.mul(autograd.evaluate_loss_torch(y, p), 1.01);
     assert.deepEqual(failedChecks("evaluate_loss_torch", scaled), ["evaluate_loss_torch/valeur"]);
-    const fast: typeof autograd.gradient_descent_torch = (x, y, m, h, n, e, o) => autograd.gradient_descent_torch(x, y, m, h, n, (e ?? 1e-4) * 2, o);
+    const fast: typeof autograd.gradient_descent_torch = (x, y, m, h, n, e, xt, yt) => autograd.gradient_descent_torch(x, y, m, h, n, (e ?? 1e-4) * 2, xt, yt);
     assert.deepEqual(failedChecks("gradient_descent_torch", fast), ["gradient_descent_torch/perte-exacte"]);
   });
 
   it("a function that overwrites its inputs is judged against untouched ones and spoils no later check", () => {
     const wipes = (X: lib.Matrix, p: lib.OneLayerParameters) => { X.data.fill(0); return lib.predict_one_layer_nn(X, p); };
     assert.deepEqual(failedChecks("predict_one_layer_nn", wipes), ["predict_one_layer_nn/valeurs"]);
-    const wipesData = (x: lib.Matrix, y: lib.Matrix, p: lib.OneLayerParameters, n: number, e: number, o: lib.GradientDescentOptions) => {
+    const wipesData = (x: lib.Matrix, y: lib.Matrix, p: lib.OneLayerParameters, n: number, e: number, xt?: lib.Matrix, yt?: lib.Matrix) => {
       x.data.fill(0);
-      return lib.gradient_descent_one_layer_nn(x, y, p, n, e, o);
+      return lib.gradient_descent_one_layer_nn(x, y, p, n, e, xt, yt);
     };
     assert.ok(failedChecks("gradient_descent_one_layer_nn", wipesData).includes("gradient_descent_one_layer_nn/perte-exacte"));
     for (const name of ["predict_one_layer_nn", "gradient_descent_one_layer_nn"]) assert.deepEqual(failedChecks(name, (lib as Record<string, unknown>)[name]), [], name);

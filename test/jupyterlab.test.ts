@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Browser } from "playwright-core";
 import { NOTEBOOKS } from "../cli/paths";
+import { KERNEL_NAME } from "../cli/kernel";
 import { launchBrowser, figuresDrawn, screenshotFigures, SCREENSHOTS } from "./browser";
 import { startLab } from "./lab";
 import type { Lab } from "./lab";
@@ -73,7 +74,7 @@ describe("notebooks in JupyterLab (headless Chromium)", function () {
       try {
         await page.goto(lab!.notebookUrl(nb));
         await page.waitForFunction(OPENED(nb), null, { timeout: 120000, polling: 250 });
-        assert.equal(await page.evaluate(KERNEL), "tslab", `${nb} should open with the TypeScript kernel`);
+        assert.equal(await page.evaluate(KERNEL), KERNEL_NAME, `${nb} should open with the TypeScript kernel`);
         const started = performance.now();
         await page.evaluate(RUN_ALL);
         // While it runs, catch a live training view in the act (notebooks that have one).

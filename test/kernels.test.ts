@@ -1,23 +1,14 @@
 import { strict as assert } from "node:assert";
 import {
-  Matrix, Random, map, jsKernels, referenceKernels, nativeKernels, nativeUnavailable, nativeThreads, setKernels, withConstant, dot, add, sub, mul, div, tanh, tanhBackwardInPlace,
+  Matrix, Random, jsKernels, referenceKernels, nativeKernels, nativeUnavailable, nativeThreads, setKernels, withConstant, dot, add, sub, mul, div, tanh, tanhBackwardInPlace, map,
 } from "../lib/array";
 import type { Kernels } from "../lib/array";
 import { maxAbsDiff } from "./helpers";
+import { checkElementwise, checkGemm, maxRelDiff } from "./kernel-checks";
 import { BinaryOp, BroadcastMode } from "../lib/array/kernels";
+import { transposeSource } from "../lib/array/matrix";
 import { load_data } from "../lib/data";
-import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn } from "../lib/nn";
-
-/** Largest |a − b| / max(|b|, 1e-300) over two arrays (relative, as the exactness goal is stated). */
-function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (d !== 0) worst = Math.max(worst, d / Math.max(Math.abs(b[i]), 1e-300));
-  }
-  return worst;
-}
+import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn, init_two_layers_nn } from "../lib/nn";
 
 function using<T>(k: Kernels, f: () => T): T {
   const previous = setKernels(k);
@@ -25,33 +16,6 @@ function using<T>(k: Kernels, f: () => T): T {
     return f();
   } finally {
     setKernels(previous);
-  }
-}
-
-/** Products whose output is checked against `referenceKernels`, on one kernel set. */
-function checkGemm(k: Kernels, hold: boolean, threads: number): void {
-  const rng = new Random(11);
-  const sparse = (r: number, c: number) => map(rng.randn(r, c), (v) => (v > 0.6 ? v : 0));
-  const dense = (r: number, c: number) => rng.randn(r, c);
-  // Shapes from empty to large enough to be split across threads; sparse left
-  // operands (like X) and dense ones (like A1, which takes other paths when n < 8).
-  for (const [m, kk, n, fill] of [[0, 3, 2, sparse], [3, 0, 2, dense], [1, 1, 1, dense], [5, 7, 3, sparse], [33, 65, 17, sparse], [300, 784, 10, sparse],
-    [257, 100, 3, sparse], [257, 100, 3, dense], [2000, 100, 3, dense], [19, 5, 1, dense], [40, 30, 7, dense], [40, 30, 8, dense]] as const) {
-    const a = fill(m, kk), at = fill(kk, m);
-    const b = rng.randn(kk, n), bt = rng.randn(n, kk);
-    for (const [x, transA] of [[a, false], [at, true]] as const) {
-      for (const [y, transB] of [[b, false], [bt, true]] as const) {
-        const want = new Float64Array(m * n);
-        referenceKernels.gemm(x.data, y.data, want, m, kk, n, transA, transB);
-        const got = new Float64Array(m * n).fill(NaN); // must be overwritten
-        const run = () => k.gemm(x.data, y.data, got, m, kk, n, transA, transB);
-        if (hold) withConstant([x], run);
-        else run();
-        // Relative to the largest value: single entries may cancel to near 0.
-        const err = maxAbsDiff(got, want) / Math.max(1, ...want.map(Math.abs));
-        assert.ok(err < 1e-13, `(${m}, ${kk}, ${n}) transA=${transA} transB=${transB} held=${hold} threads=${threads}: relative error ${err}`);
-      }
-    }
   }
 }
 
@@ -95,6 +59,30 @@ describe("kernels", () => {
       });
     });
 
+    it("a frozen matrix (loaded data) keeps its sparse copy: X·W and X.T·δ match the reference, X.T never copied", () => {
+      const rng = new Random(9);
+      const x = map(rng.randn(120, 50), (v) => (v > 0.7 ? v : 0)).freeze();
+      const ref = (a: Matrix, b: Matrix, m: number, k: number, n: number, transA: boolean) => {
+        const out = new Float64Array(m * n);
+        referenceKernels.gemm(a.data, b.data, out, m, k, n, transA, false);
+        return out;
+      };
+      // Relative to the largest value, as in checkGemm: single entries may cancel to near 0.
+      const err = (got: Matrix, want: Float64Array) => maxAbsDiff(got.data, want) / Math.max(1, ...want.map(Math.abs));
+      using(native(), () => {
+        for (const n of [1, 3, 10, 64]) {
+          const w = rng.randn(50, n), d = rng.randn(120, n);
+          for (let twice = 0; twice < 2; twice++) {
+            assert.ok(err(x.dot(w), ref(x, w, 120, 50, n, false)) < 1e-13, `X·W, n = ${n}`);
+            const xt = x.T;
+            assert.ok(err(xt.dot(d), ref(x, d, 50, 120, n, true)) < 1e-13, `X.T·δ, n = ${n}`);
+            assert.equal(transposeSource(xt), x, "X.T stays a pending transpose of X through the product");
+            assert.ok(err(dot(x, d, { transA: true }), ref(x, d, 50, 120, n, true)) < 1e-13);
+          }
+        }
+      });
+    });
+
     it("element-wise ops broadcast like the TypeScript ones, in place too", () => {
       const rng = new Random(5);
       const a = rng.randn(300, 400), same = rng.randn(300, 400), row = rng.randn(1, 400), col = rng.randn(300, 1);
@@ -117,6 +105,10 @@ describe("kernels", () => {
       assert.throws(() => tanhBackwardInPlace(a, row), /shapes \(300, 400\) and \(1, 400\) differ/);
     });
 
+    it("every element-wise kernel matches the reference (broadcasts bit for bit, tanh, exp, log within 4 ulp), in place too", () => {
+      assert.ok(checkElementwise(native()) > 0);
+    });
+
     it("tanh is within 4 ulp of Math.tanh and keeps NaN, ±Infinity and -0", () => {
       const n = 100003;
       const a = new Matrix(1, n);
@@ -137,19 +129,22 @@ describe("kernels", () => {
     });
 
     it("training gives the reference kernels' parameters to 1e-9 relative (same init, same passes)", function () {
-      this.timeout(120000);
+      this.timeout(300000);
       const d = load_data();
       const small = { x: new Matrix(300, 784, d.x_train.data.slice(0, 300 * 784)), y: new Matrix(300, 3, d.y_train.data.slice(0, 900)) };
-      const opts = { x_test: d.x_test, y_test: d.y_test, quiet: true };
       const runs = (k: Kernels) => using(k, () => [
-        gradient_descent_one_layer_nn(d.x_train, d.y_train, init_one_layer_nn(784, 3, 0), 20, 1e-5, opts),
-        gradient_descent_two_layers_nn(small.x, small.y, null, 10, 20, 1e-3, { ...opts, seed: 1 }),
-      ]);
+        gradient_descent_one_layer_nn(d.x_train, d.y_train, init_one_layer_nn(784, 3, 0), 20, 1e-5, d.x_test, d.y_test),
+        gradient_descent_two_layers_nn(small.x, small.y, init_two_layers_nn(784, 10, 3, 1), 10, 20, 1e-3, d.x_test, d.y_test),
+      ] as const);
       const [fast, slow] = [runs(native()), runs(referenceKernels)];
-      fast.forEach((r, i) => {
-        const p = Object.values(r.parameters) as Matrix[], q = Object.values(slow[i].parameters) as Matrix[];
+      fast.forEach(([parameters, losses, test_losses], i) => {
+        const [slowParameters, slowLosses, slowTests] = slow[i];
+        const p = Object.values(parameters) as Matrix[], q = Object.values(slowParameters) as Matrix[];
+        assert.equal(p.length, q.length);
         p.forEach((m, k) => assert.ok(maxRelDiff(m.data, q[k].data) < 1e-9, `run ${i}, parameter ${k}: ${maxRelDiff(m.data, q[k].data)}`));
-        assert.ok(maxRelDiff(r.test_loss, slow[i].test_loss) < 1e-9);
+        assert.equal(test_losses.length, 20);
+        assert.ok(maxRelDiff(losses, slowLosses) < 1e-9);
+        assert.ok(maxRelDiff(test_losses, slowTests) < 1e-9);
       });
     });
   });

@@ -8,9 +8,10 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { ROOT, projectLayout, projectPython } from "../cli/paths";
+import { prependPath } from "../cli/platform";
 import { tempDir, removeDir } from "./helpers";
 
 export interface Lab {
@@ -41,7 +42,7 @@ export async function startLab(notebooks: string[], timeoutMs = 60000): Promise<
   const dir = tempDir("nnwb-lab-");
   const served = join(dir, "notebooks");
   mkdirSync(served);
-  for (const nb of notebooks) copyFileSync(nb, join(served, nb.split("/").pop()!));
+  for (const nb of notebooks) copyFileSync(nb, join(served, basename(nb)));
   projectLayout(dir, "link");
   // No news or update pop-up over the notebook in screenshots.
   const settings = join(dir, "settings", "@jupyterlab", "apputils-extension");
@@ -50,8 +51,7 @@ export async function startLab(notebooks: string[], timeoutMs = 60000): Promise<
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
   const env = {
-    ...process.env,
-    PATH: `${dirname(process.execPath)}:${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
+    ...prependPath(process.env, [dirname(process.execPath), join(ROOT, "node_modules", ".bin")]),
     JUPYTERLAB_SETTINGS_DIR: join(dir, "settings"),
     JUPYTERLAB_WORKSPACES_DIR: join(dir, "workspaces"),
     JUPYTER_RUNTIME_DIR: join(dir, "runtime"),

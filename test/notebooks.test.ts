@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runNotebook } from "../cli/run";
 import { NOTEBOOKS, OUT, ROOT } from "../cli/paths";
+import { KERNEL_NAME } from "../cli/kernel";
 import { tempDir, removeDir } from "./helpers";
 import { launchBrowser, figuresDrawn, screenshotFigures, SCREENSHOTS } from "./browser";
 import type { Browser } from "playwright-core";
@@ -30,7 +31,7 @@ describe("notebooks", function () {
     assert.ok(notebooks.length > 0, "no notebook in notebooks/");
     for (const nb of notebooks) {
       const json = JSON.parse(readFileSync(join(NOTEBOOKS, nb), "utf8"));
-      assert.equal(json.metadata.kernelspec.name, "tslab", `${nb}: kernel`);
+      assert.equal(json.metadata.kernelspec.name, KERNEL_NAME, `${nb}: kernel`);
       const withOutputs = (json.cells as Cell[]).filter((c) => c.cell_type === "code" && (c.outputs ?? []).length > 0);
       assert.equal(withOutputs.length, 0, `${nb}: ${withOutputs.length} code cells have outputs; clear them (executed copies go to out/)`);
     }

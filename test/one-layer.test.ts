@@ -1,11 +1,12 @@
 import { strict as assert } from "node:assert";
-import { Matrix, Random, sum, mul } from "../lib/array";
+import { Matrix, Random, sum, mul, np } from "../lib/array";
 import { load_data } from "../lib/data";
 import {
-  softmax, evaluate_loss, categorical_cross_entropy, accuracy,
+  softmax, evaluate_loss, accuracy,
   init_one_layer_nn, predict_one_layer_nn, partial_derivative_one_layer_nn, gradient_descent_one_layer_nn,
 } from "../lib/nn";
-import { numericGradient, relativeError } from "../lib/nn";
+import { categorical_cross_entropy, numericGradient, relativeError } from "../lib/metrics";
+import { divergedAt } from "../lib/training";
 import { maxAbsDiff } from "./helpers";
 
 describe("part 1: softmax and the loss", () => {
@@ -22,6 +23,13 @@ describe("part 1: softmax and the loss", () => {
     assert.ok(maxAbsDiff(softmax(z).data, softmax(Matrix.from([[1001, 1002, 1003]])).data) < 1e-15);
   });
 
+  it("softmax works on read-only data and does not change its input", () => {
+    const z = Matrix.from([[1, 2, 3], [0, 0, 0]]).freeze();
+    const p = softmax(z);
+    assert.deepEqual(z.toArray(), [[1, 2, 3], [0, 0, 0]]);
+    assert.deepEqual(p.toArray()[1], [1 / 3, 1 / 3, 1 / 3]);
+  });
+
   it("evaluate_loss matches hand-computed values", () => {
     // One sample, y = (1, 0, 0), ŷ = (0.5, 0.25, 0.25): −[ln 0.5 + 2 ln 0.75].
     const y = Matrix.from([[1, 0, 0]]);
@@ -33,7 +41,14 @@ describe("part 1: softmax and the loss", () => {
     // The mean over N: two samples average.
     const two = evaluate_loss(Matrix.from([[1, 0, 0], [0, 1, 0]]), Matrix.from([[0.5, 0.25, 0.25], [0.25, 0.5, 0.25]]));
     assert.ok(Math.abs(two - -(Math.log(0.5) + 2 * Math.log(0.75))) < 1e-12);
-    assert.throws(() => evaluate_loss(y, Matrix.zeros(2, 3)), /y is \(1, 3\) but y_hat is \(2, 3\)/);
+    // Shapes that do not fit: NumPy's broadcast error, naming both shapes.
+    assert.throws(() => evaluate_loss(y, Matrix.zeros(2, 3)), /could not be broadcast together with shapes \(1, 3\) \(2, 3\)/);
+  });
+
+  it("categorical_cross_entropy is −1/N Σ y ln(ŷ + 1e-16)", () => {
+    const y = Matrix.from([[1, 0, 0], [0, 0, 1]]);
+    const y_hat = Matrix.from([[0.5, 0.25, 0.25], [0.1, 0.1, 0.8]]);
+    assert.ok(Math.abs(categorical_cross_entropy(y, y_hat) - -(Math.log(0.5) + Math.log(0.8)) / 2) < 1e-12);
   });
 
   it("accuracy compares argmaxes", () => {
@@ -58,7 +73,19 @@ describe("part 1: the one-layer network", () => {
     const [dW, db] = partial_derivative_one_layer_nn(x, y, y_hat, p);
     assert.deepEqual(dW.shape, [D, K]);
     assert.deepEqual(db.shape, [1, K]);
-    assert.throws(() => predict_one_layer_nn(new Matrix(2, 5), p), /x has 5 columns but W has 4 rows/);
+    assert.throws(() => predict_one_layer_nn(new Matrix(2, 5), p), /shapes \(2, 5\) and \(4, 3\) not aligned: 5 \(dim 1\) != 4 \(dim 0\)/);
+  });
+
+  it("init_one_layer_nn's seed seeds np.random: the same seed gives the same parameters", () => {
+    const a = init_one_layer_nn(D, K, 7);
+    np.random.randn(3, 3); // other draws in between change nothing
+    const b = init_one_layer_nn(D, K, 7);
+    assert.deepEqual([a.W.data, a.b.data], [b.W.data, b.b.data]);
+    // randn(D, K)·1e-3 then randn(1, K)·1e-3, from np.random seeded with 7.
+    const rng7 = new Random(7);
+    assert.deepEqual(a.W.data, mul(rng7.randn(D, K), 1e-3).data);
+    assert.deepEqual(a.b.data, mul(rng7.randn(1, K), 1e-3).data);
+    assert.notDeepEqual(init_one_layer_nn(D, K, 8).W.data, a.W.data);
   });
 
   it("Ŷ − Y is N × the gradient of the categorical cross-entropy (finite differences)", () => {
@@ -78,33 +105,45 @@ describe("part 1: the one-layer network", () => {
   });
 
   it("trains on the shipped data with the handout's defaults: the loss falls, test accuracy ≥ 0.95", function () {
-    this.timeout(60000);
+    this.timeout(120000);
     const d = load_data();
     const p0 = init_one_layer_nn(784, 3, 0);
     const W0 = p0.W.clone();
-    const r = gradient_descent_one_layer_nn(d.x_train, d.y_train, p0, 200, 1e-5, { x_test: d.x_test, y_test: d.y_test });
+    const out = gradient_descent_one_layer_nn(d.x_train, d.y_train, p0, 200, 1e-5, d.x_test, d.y_test);
+    assert.ok(Array.isArray(out) && out.length === 3, "returns [parameters, losses, test_losses]");
+    const [parameters, losses, test_losses] = out;
     assert.deepEqual(p0.W.data, W0.data, "the caller's parameters are not changed");
-    assert.equal(r.train_loss.length, 200);
-    assert.equal(r.test_loss.length, 200);
-    assert.equal(r.passes, 200);
-    assert.equal(r.stopped, undefined);
-    for (let i = 1; i < 200; i++) assert.ok(r.train_loss[i] < r.train_loss[i - 1], `train loss rose at pass ${i}`);
-    assert.ok(r.train_loss[199] < 0.5 * r.train_loss[0]);
-    assert.ok(accuracy(d.y_test, predict_one_layer_nn(d.x_test, r.parameters)) >= 0.95);
+    assert.equal(losses.length, 200);
+    assert.equal(test_losses.length, 200);
+    assert.ok(losses.every(Number.isFinite) && test_losses.every(Number.isFinite));
+    assert.equal(divergedAt(losses), undefined, "no divergence");
+    for (let i = 1; i < 200; i++) assert.ok(losses[i] < losses[i - 1], `train loss rose at pass ${i}`);
+    assert.ok(losses[199] < 0.5 * losses[0]);
+    assert.ok(accuracy(d.y_test, predict_one_layer_nn(d.x_test, parameters)) >= 0.95);
   });
 
-  it("stops with a message, keeping the history, when the parameters blow up", () => {
+  it("records the loss before each update, and the test loss only with test data", () => {
     const p = init_one_layer_nn(D, K, 2);
-    const r = gradient_descent_one_layer_nn(mul(x, 1e200), y, p, 50, 1e300, { quiet: true });
-    assert.ok(r.stopped && /NaN or infinite at pass \d+.*ε = 1e\+300 is too large/.test(r.stopped), r.stopped);
-    assert.ok(r.train_loss.length >= 1 && r.train_loss.length < 50);
+    const [p1, losses, test_losses] = gradient_descent_one_layer_nn(x, y, p, 3, 1e-2);
+    assert.equal(losses.length, 3);
+    assert.deepEqual(test_losses, []);
+    assert.equal(losses[0], evaluate_loss(y, predict_one_layer_nn(x, p)), "loss 0 is the initial parameters' loss");
+    // One pass by hand: W − ε·dW, b − ε·db.
+    const [dW, db] = partial_derivative_one_layer_nn(x, y, predict_one_layer_nn(x, p), p);
+    const q = { W: p.W.sub(dW.mul(1e-2)), b: p.b.sub(db.mul(1e-2)) };
+    assert.equal(losses[1], evaluate_loss(y, predict_one_layer_nn(x, q)));
+    const [q1] = gradient_descent_one_layer_nn(x, y, p, 1, 1e-2);
+    assert.deepEqual([q1.W.data, q1.b.data], [q.W.data, q.b.data]);
+    assert.deepEqual(gradient_descent_one_layer_nn(x, y, p, 0, 1e-2), [p, [], []], "0 passes: the parameters back, no loss");
+    assert.deepEqual(p1.W.shape, [D, K]);
+    // The test loss is that of the test set with the same parameters.
+    const [, l2, t2] = gradient_descent_one_layer_nn(x, y, p, 2, 1e-2, x, y);
+    assert.deepEqual(t2, l2, "test set = training set: same losses");
   });
 
-  it("rejects bad arguments with a clear message", () => {
+  it("rejects data whose shapes do not fit with NumPy's messages", () => {
     const p = init_one_layer_nn(D, K, 2);
-    assert.throws(() => gradient_descent_one_layer_nn(x, y.sliceRows(0, 3), p), /x has 6 rows but y has 3/);
-    assert.throws(() => gradient_descent_one_layer_nn(x, y, p, 10, -1), /epsilon .* must be a positive number, got -1/);
-    assert.throws(() => gradient_descent_one_layer_nn(x, y, p, 2.5), /num_passes must be a non-negative integer/);
-    assert.throws(() => gradient_descent_one_layer_nn(x, y, p, 2, 1e-3, { x_test: x }), /give both x_test and y_test/);
+    assert.throws(() => gradient_descent_one_layer_nn(x, y.sliceRows(0, 3), p), /could not be broadcast together with shapes \(3, 3\) \(6, 3\)/);
+    assert.throws(() => gradient_descent_one_layer_nn(new Matrix(N, D + 1), y, p), /not aligned: 5 \(dim 1\) != 4 \(dim 0\)/);
   });
 });

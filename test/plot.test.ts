@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { lineChart, imageGrid, describe as describeFigure, figureBundle, figureHtml, pageHtml, resetPlotlyInline, weightImages, confusionChart, misclassifiedGrid } from "../lib/plot";
-import { confusion_matrix, misclassified } from "../lib/nn";
+import { confusion_matrix, misclassified } from "../lib/metrics";
 import { tableHtml } from "../lib/table";
 import { Matrix } from "../lib/array";
 

@@ -5,6 +5,7 @@
  * product. Writing to a held matrix inside the scope is not allowed: the
  * copy would go stale.
  */
+import { isFrozenData } from "./matrix";
 import type { Matrix } from "./matrix";
 
 const held = new Map<Float64Array, number>();
@@ -15,9 +16,9 @@ export function onRelease(hook: (data: Float64Array) => void): void {
   releaseHooks.push(hook);
 }
 
-/** True while `data` belongs to a matrix held by `withConstant`. */
+/** True while `data` belongs to a matrix held by `withConstant`, or to a frozen matrix (loaded data). */
 export function isConstant(data: Float64Array): boolean {
-  return held.has(data);
+  return held.has(data) || isFrozenData(data);
 }
 
 /** Runs `fn` with `matrices` declared constant (unchanged) until it returns. */

@@ -1,8 +1,10 @@
+import "./chain";
 export { Matrix, formatMatrix } from "./matrix";
+export { np } from "./np";
 export type { Shape } from "./matrix";
 export * from "./ops";
 export { Random } from "./random";
 export { kernels, setKernels, jsKernels, referenceKernels } from "./kernels";
 export type { Kernels } from "./kernels";
 export { withConstant, isConstant } from "./constant";
-export { nativeKernels, nativeUnavailable, nativeThreads } from "./native";
+export { nativeKernels, nativeUnavailable, nativeThreads, nativeInfo } from "./native";

@@ -7,10 +7,26 @@ import { inspect } from "node:util";
 
 export type Shape = readonly [rows: number, cols: number];
 
+/** The arrays of frozen matrices (loaded data): kernels may keep copies of them, since they never change. */
+const frozenData = new WeakSet<Float64Array>();
+
+/** True when `data` belongs to a frozen matrix (see `Matrix.freeze`). */
+export function isFrozenData(data: Float64Array): boolean {
+  return frozenData.has(data);
+}
+
+/** `m.T` not computed yet: the matrix it transposes (so `dot` can use it as is). */
+const pendingTransposes = new WeakMap<Matrix, Matrix>();
+
+/** The matrix that `m` is the transpose of, while `m`'s values have not been needed; else undefined. */
+export function transposeSource(m: Matrix): Matrix | undefined {
+  return pendingTransposes.get(m);
+}
+
 export class Matrix {
   readonly rows: number;
   readonly cols: number;
-  readonly data: Float64Array;
+  private values: Float64Array | undefined;
 
   constructor(rows: number, cols: number, data?: Float64Array) {
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
@@ -21,7 +37,52 @@ export class Matrix {
     }
     this.rows = rows;
     this.cols = cols;
-    this.data = data ?? new Float64Array(rows * cols);
+    this.values = data ?? new Float64Array(rows * cols);
+  }
+
+  /** The values, row after row (row-major). */
+  get data(): Float64Array {
+    return this.values ?? this.transposeNow();
+  }
+
+  private transposeNow(): Float64Array {
+    const a = pendingTransposes.get(this)!;
+    const t = new Float64Array(a.size), ad = a.data;
+    for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t[j * a.rows + i] = ad[i * a.cols + j];
+    pendingTransposes.delete(this);
+    if (a.frozen) frozenData.add(t);
+    return (this.values = t);
+  }
+
+  /**
+   * The transpose, like NumPy's `.T`. Its values are computed only when
+   * needed: `X.T.dot(d)` multiplies by X's transpose without copying X.
+   */
+  get T(): Matrix {
+    const t = new Matrix(0, 0);
+    Object.assign(t, { rows: this.cols, cols: this.rows, values: undefined });
+    pendingTransposes.set(t, this);
+    return t;
+  }
+
+  /**
+   * Makes the matrix read-only (loaded data): in-place operations refuse it,
+   * and the kernels may keep a compact copy of it (the non-zeros of X).
+   * Returns the matrix.
+   */
+  freeze(): this {
+    frozenData.add(this.data);
+    return this;
+  }
+
+  /** True for read-only matrices (see `freeze`). */
+  get frozen(): boolean {
+    return frozenData.has(this.data);
+  }
+
+  /** Throws when the matrix is frozen: for operations that write into it. */
+  assertWritable(what: string): void {
+    if (this.frozen) throw new TypeError(`${what}: this (${this.rows}, ${this.cols}) matrix is read-only (loaded data); work on a copy: .copy()`);
   }
 
   /** `(rows, cols)`, like NumPy's `.shape`. */
@@ -30,7 +91,7 @@ export class Matrix {
   }
 
   get size(): number {
-    return this.data.length;
+    return this.rows * this.cols;
   }
 
   get(i: number, j: number): number {
@@ -38,6 +99,7 @@ export class Matrix {
   }
 
   set(i: number, j: number, v: number): void {
+    this.assertWritable("set");
     this.data[i * this.cols + j] = v;
   }
 
@@ -64,14 +126,25 @@ export class Matrix {
     return out;
   }
 
+  /** A writable copy. */
   clone(): Matrix {
     return new Matrix(this.rows, this.cols, this.data.slice());
   }
 
-  /** Same data, new shape (like `.reshape`); the element count must match. */
+  /** A writable copy, like NumPy's `.copy()`. */
+  copy(): Matrix {
+    return this.clone();
+  }
+
+  /**
+   * Same data, new shape (like `.reshape`); the element count must match,
+   * and one of the two sizes may be -1 (computed). Shares the values.
+   */
   reshape(rows: number, cols: number): Matrix {
-    if (rows * cols !== this.size) {
-      throw new RangeError(`reshape: cannot reshape (${this.rows}, ${this.cols}) into (${rows}, ${cols})`);
+    if (rows === -1 && cols > 0 && this.size % cols === 0) rows = this.size / cols;
+    else if (cols === -1 && rows > 0 && this.size % rows === 0) cols = this.size / rows;
+    if (rows * cols !== this.size || rows < 0 || cols < 0) {
+      throw new RangeError(`cannot reshape array of size ${this.size} into shape (${rows}, ${cols})`);
     }
     return new Matrix(rows, cols, this.data);
   }

@@ -10,6 +10,16 @@ import "@tensorflow/tfjs-backend-wasm";
 import { registerNativeBackend } from "../tfjs-native";
 
 export { tf };
+// tfjs 4.22: MomentumOptimizer.dispose frees its accumulators but not the
+// learning-rate scalar its parent SGDOptimizer keeps: one tensor per
+// optimizer would leak (and the notebooks' leak check would blame the
+// student's loop). Free both, once, here rather than in every loop.
+const momentumDispose = tf.MomentumOptimizer.prototype.dispose;
+tf.MomentumOptimizer.prototype.dispose = function (this: tf.MomentumOptimizer) {
+  momentumDispose.call(this);
+  tf.SGDOptimizer.prototype.dispose.call(this);
+};
+
 export const BACKENDS = ["native", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 

@@ -5,8 +5,10 @@
 export { tf, initBackend, BACKENDS, nativeBackendUnavailable } from "./backend";
 export type { BackendName } from "./backend";
 export { toTensor, toMatrix } from "./convert";
+export { Module, Linear } from "./module";
 export * from "./torch";
-export { Module, Linear, MLP } from "./mlp";
-export { gradient_descent_torch, predict_torch } from "./descent";
-export type { Optimizer, TorchDescentOptions, TorchTrainingResult } from "./descent";
+export { MLP } from "./mlp";
 export { matMulData, releaseData } from "./data-product";
+export { sans_fuite } from "./leaks";
+export { saturationGradients } from "./saturation";
+export type { SaturationRow } from "./saturation";

@@ -43,6 +43,7 @@ export class DataError extends Error {
  * `dataRepository` is either a folder holding those four files, or a folder
  * holding one sub-folder per named dataset (like the project's `data/`), in
  * which case `data` picks it; the full set is built from MNIST on first use.
+ * The matrices are read-only (`.copy()` gives a writable one).
  */
 export function load_data(dataRepository: string = DATA_DIR, data = "digit 3 classes"): Dataset {
   const dir = datasetFolder(dataRepository, data);
@@ -50,7 +51,8 @@ export function load_data(dataRepository: string = DATA_DIR, data = "digit 3 cla
   const x_test = readImages(join(dir, "xt.npy"));
   const y_train = readLabels(join(dir, "y.npy"), x_train.rows);
   const y_test = readLabels(join(dir, "yt.npy"), x_test.rows);
-  return { x_train, y_train, x_test, y_test };
+  // Read-only: data never changes, so the kernels keep a sparse copy of the images.
+  return { x_train: x_train.freeze(), y_train: y_train.freeze(), x_test: x_test.freeze(), y_test: y_test.freeze() };
 }
 
 function datasetFolder(repo: string, data: string): string {

@@ -23,7 +23,7 @@ export function torchChecks(fail: Fail, smallData: () => { x_train: Matrix; y_tr
     try {
       body(t);
     } finally {
-      autograd().dispose_parameters(t.params);
+      autograd().tf.dispose(Object.values(t.params));
       tf.dispose([t.x, t.y]);
     }
   };
@@ -78,16 +78,16 @@ export function torchChecks(fail: Fail, smallData: () => { x_train: Matrix; y_tr
         const x = a.toTensor(d.x_train), y = a.toTensor(d.y_train);
         const p1 = a.to_torch_parameters(nn.init_two_layers_nn(D, 10, K, 3)), p2 = a.to_torch_parameters(nn.init_two_layers_nn(D, 10, K, 3));
         try {
-          const got = fn(x, y, p1, 10, 30, 0.1, { quiet: true }) as { train_loss?: unknown };
-          const want = a.gradient_descent_torch(x, y, p2, 10, 30, 0.1, { quiet: true }).train_loss;
-          if (!got || !Array.isArray(got.train_loss)) fail("le résultat n'a pas de liste train_loss (la perte à chaque itération)");
-          const losses = got.train_loss as number[];
+          const got = fn(x, y, p1, 10, 30, 0.1) as unknown[];
+          const want = a.gradient_descent_torch(x, y, p2, 10, 30, 0.1)[1];
+          if (!Array.isArray(got) || !Array.isArray(got[1])) fail("le résultat doit être [parameters, losses, test_losses], avec la perte à chaque itération");
+          const losses = got[1] as number[];
           if (losses.length !== 30) fail(`train_loss a ${losses.length} valeurs pour 30 itérations`);
           if (!(losses[29] < losses[0])) fail(`la perte ne baisse pas : ${losses[0]} au début, ${losses[29]} à la fin`);
           const i = want.findIndex((v, k) => !(Math.abs(losses[k] - v) <= 1e-3 * Math.abs(v)));
           if (i >= 0) fail(`à l'itération ${i}, la perte vaut ${losses[i]}, on attend ${want[i].toFixed(5)} (même initialisation, ε = 0,1) : vérifiez W = W − ε·W.grad`);
         } finally {
-          a.dispose_parameters(p1); a.dispose_parameters(p2); a.tf.dispose([x, y]);
+          a.tf.dispose([...Object.values(p1), ...Object.values(p2), x, y]);
         }
       } },
     ],

@@ -8,8 +8,9 @@ import { Matrix } from "../array/matrix";
 import { Random } from "../array/random";
 import { load_data, DATA_DIR } from "../data/load";
 import * as nn from "../nn";
-import type { OneLayerParameters } from "../nn/one-layer";
-import type { TwoLayersParameters } from "../nn/two-layers";
+import { relativeError } from "../metrics";
+import type { OneLayerParameters } from "../workbook/parameters";
+import type { TwoLayersParameters } from "../workbook/parameters";
 import { torchChecks } from "./checks-torch";
 
 /** A check's verdict. */
@@ -89,7 +90,7 @@ function shape(v: unknown, rows: number, cols: number, what: string): Matrix {
 function close(got: Matrix, want: Matrix, what: string, tol = 1e-6): void {
   if (got.rows !== want.rows || got.cols !== want.cols) fail(`${what} est de dimensions (${got.rows}, ${got.cols}), on attend (${want.rows}, ${want.cols})`);
   if (!Array.from(got.data).every(Number.isFinite)) fail(`${what} contient NaN ou Infinity`);
-  const err = nn.relativeError(got, want);
+  const err = relativeError(got, want);
   if (!(err <= tol)) fail(`${what} est faux : écart relatif ${err.toExponential(1)} avec la valeur attendue (tolérance ${tol.toExponential(0)})`);
 }
 
@@ -98,25 +99,26 @@ function number(v: unknown, what: string): number {
   return v as number;
 }
 
-interface TrainingLike { parameters?: unknown; train_loss?: unknown; test_loss?: unknown }
+interface Trained { parameters: unknown; train_loss: number[]; test_loss: number[] }
 
-function trainingResult(v: unknown, what: string): { parameters: unknown; train_loss: number[]; test_loss: number[] } {
-  const r = v as TrainingLike;
-  if (!r || typeof r !== "object") fail(`${what} devrait renvoyer un objet { parameters, train_loss, test_loss, … }`);
-  if (!Array.isArray(r.train_loss)) fail(`${what} : le résultat n'a pas de liste train_loss (la perte à chaque itération, consigne 8)`);
-  if (!r.parameters) fail(`${what} : le résultat n'a pas de champ parameters (les paramètres appris)`);
-  return { parameters: r.parameters, train_loss: r.train_loss as number[], test_loss: Array.isArray(r.test_loss) ? (r.test_loss as number[]) : [] };
+/** The handout's return `[parameters, losses, test_losses]`, checked. */
+function trainingResult(v: unknown, what: string): Trained {
+  if (!Array.isArray(v) || v.length < 2) fail(`${what} devrait renvoyer [parameters, losses, test_losses] : les paramètres appris, la perte à chaque itération, la perte de test`);
+  const [parameters, losses, tests] = v as unknown[];
+  if (!parameters) fail(`${what} : le premier élément du résultat doit être les paramètres appris`);
+  if (!Array.isArray(losses)) fail(`${what} : le deuxième élément du résultat doit être la liste des pertes (consigne 8)`);
+  return { parameters, train_loss: losses as number[], test_loss: Array.isArray(tests) ? (tests as number[]) : [] };
 }
 
 /** Checks of a gradient descent from a fixed init, against the lib's own descent. */
 function descentChecks(
   name: string,
   call: (fn: Function, d: ReturnType<typeof smallData>, withTest: boolean) => unknown,
-  reference: (d: ReturnType<typeof smallData>) => nn.TrainingResult<OneLayerParameters | TwoLayersParameters>,
+  reference: (d: ReturnType<typeof smallData>) => unknown,
   predict: (x: Matrix, p: never) => Matrix,
 ): Check[] {
-  let ref: nn.TrainingResult<OneLayerParameters | TwoLayersParameters> | undefined;
-  const reference1 = () => (ref ??= reference(smallData()));
+  let ref: Trained | undefined;
+  const reference1 = () => (ref ??= trainingResult(reference(smallData()), name));
   // One run of the student's descent (and one with test data) serves all the checks below.
   const trained = (fn: Function, once: Once, withTest: boolean) =>
     trainingResult(once(withTest ? "descent with test data" : "descent", () => call(fn, smallData(), withTest)), name);
@@ -242,8 +244,8 @@ export const CHECKS: Record<string, Check[]> = {
   partial_derivative_one_layer_nn: gradientChecks(() => f.one, nn.predict_one_layer_nn, nn.partial_derivative_one_layer_nn, [["dW", D, K, ""], ["db", 1, K, ""]], "de dimensions (D, K) et (1, K)"),
   gradient_descent_one_layer_nn: descentChecks(
     "gradient_descent_one_layer_nn",
-    (fn, d, withTest) => fn(d.x_train, d.y_train, nn.init_one_layer_nn(D, K, 3), 30, 1e-5, withTest ? { x_test: d.x_test, y_test: d.y_test, quiet: true } : { quiet: true }),
-    (d) => nn.gradient_descent_one_layer_nn(d.x_train, d.y_train, nn.init_one_layer_nn(D, K, 3), 30, 1e-5, { x_test: d.x_test, y_test: d.y_test, quiet: true }),
+    (fn, d, withTest) => (withTest ? fn(d.x_train, d.y_train, nn.init_one_layer_nn(D, K, 3), 30, 1e-5, d.x_test, d.y_test) : fn(d.x_train, d.y_train, nn.init_one_layer_nn(D, K, 3), 30, 1e-5)),
+    (d) => nn.gradient_descent_one_layer_nn(d.x_train, d.y_train, nn.init_one_layer_nn(D, K, 3), 30, 1e-5, d.x_test, d.y_test),
     nn.predict_one_layer_nn as (x: Matrix, p: never) => Matrix,
   ),
   predict_two_layers_nn: predictChecks("predict_two_layers_nn", () => f.two, nn.predict_two_layers_nn, "softmax(tanh(X·W1 + b1)·W2 + b2)"),
@@ -251,8 +253,8 @@ export const CHECKS: Record<string, Check[]> = {
     [["dW1", D, Q, " (δ2)"], ["db1", 1, Q, " (δ2)"], ["dW2", Q, K, " (δ3)"], ["db2", 1, K, " (δ3)"]], "aux dimensions des paramètres"),
   gradient_descent_two_layers_nn: descentChecks(
     "gradient_descent_two_layers_nn",
-    (fn, d, withTest) => fn(d.x_train, d.y_train, nn.init_two_layers_nn(D, 10, K, 3), 10, 30, 1e-3, withTest ? { x_test: d.x_test, y_test: d.y_test, quiet: true } : { quiet: true }),
-    (d) => nn.gradient_descent_two_layers_nn(d.x_train, d.y_train, nn.init_two_layers_nn(D, 10, K, 3), 10, 30, 1e-3, { x_test: d.x_test, y_test: d.y_test, quiet: true }),
+    (fn, d, withTest) => (withTest ? fn(d.x_train, d.y_train, nn.init_two_layers_nn(D, 10, K, 3), 10, 30, 1e-3, d.x_test, d.y_test) : fn(d.x_train, d.y_train, nn.init_two_layers_nn(D, 10, K, 3), 10, 30, 1e-3)),
+    (d) => nn.gradient_descent_two_layers_nn(d.x_train, d.y_train, nn.init_two_layers_nn(D, 10, K, 3), 10, 30, 1e-3, d.x_test, d.y_test),
     nn.predict_two_layers_nn as (x: Matrix, p: never) => Matrix,
   ),
   ...torchChecks(fail, smallData),

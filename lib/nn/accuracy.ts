@@ -1,14 +1,6 @@
-import { Matrix } from "../array/matrix";
-import { argmax } from "../array/ops";
+import { Matrix } from "../array";
 
-/**
- * Consigne 7: the ratio of right predictions, comparing `.argmax(axis=1)` of
- * the predicted probabilities with that of the one-hot labels.
- */
+/** Consigne 7: the ratio of right predictions (`.argmax(axis=1)` of ŷ against that of the one-hot y). */
 export function accuracy(y: Matrix, y_hat: Matrix): number {
-  if (y.rows !== y_hat.rows) throw new RangeError(`accuracy: ${y.rows} labels for ${y_hat.rows} predictions`);
-  const truth = argmax(y), predicted = argmax(y_hat);
-  let right = 0;
-  for (let i = 0; i < truth.length; i++) if (truth[i] === predicted[i]) right++;
-  return y.rows === 0 ? 0 : right / y.rows;
+  return y_hat.argmax(1).equal(y.argmax(1)).mean();
 }

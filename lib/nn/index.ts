@@ -1,10 +1,6 @@
 export { softmax } from "./softmax";
-export { evaluate_loss, categorical_cross_entropy, LOG_EPSILON } from "./loss";
+export { evaluate_loss, LOG_EPSILON } from "./loss";
 export { accuracy } from "./accuracy";
-export { confusion_matrix, misclassified } from "./confusion";
-export type { Mistake } from "./confusion";
-export { gradient_descent, DIVERGENCE_PATIENCE } from "./descent";
-export type { Network, PassInfo, GradientDescentOptions, TrainingHistory, TrainingResult } from "./descent";
 export * from "./one-layer";
-export { numericGradient, relativeError } from "./gradcheck";
 export * from "./two-layers";
+export { flooredTwoLayersGradient } from "./floor";

@@ -5,7 +5,7 @@
  */
 import type { Matrix } from "../array/matrix";
 import { transpose } from "../array/ops";
-import { confusion_matrix, misclassified } from "../nn/confusion";
+import { confusion_matrix, misclassified } from "../metrics/confusion";
 import type { Figure, Trace } from "./figure";
 import { imageGrid } from "./figure";
 

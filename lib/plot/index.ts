@@ -5,3 +5,5 @@ export type { MimeBundle } from "./display";
 export { liveTraining } from "./live";
 export type { LiveTraining } from "./live";
 export { weightImages, confusionChart, misclassifiedGrid } from "./diagnostics";
+export { graphSvg, svgDataUri, oneLayerGraph, twoLayersGraph } from "./graph";
+export type { GraphSpec, GraphNode, GraphEdge } from "./graph";

@@ -7,7 +7,7 @@
  * which stays in the saved notebook.
  */
 import { performance } from "node:perf_hooks";
-import type { PassInfo } from "../nn/descent";
+import type { PassInfo } from "../training/train";
 import { lineChart } from "./figure";
 import type { LineOptions, Series } from "./figure";
 import { displayBundle, figureBundle, inNotebook } from "./display";

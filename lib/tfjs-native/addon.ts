@@ -29,7 +29,7 @@ const loaded = loadedAddon() as Partial<F32Addon> | undefined;
 if (!loaded) reason = `the native addon did not load (${nativeUnavailable()})`;
 else if (NAMES.some((n) => typeof loaded[n] !== "function")) {
   // A binary built before kernels_f32.cc existed (an old build or prebuild).
-  reason = "the native addon has no float32 kernels (built from older sources: run 'npm install' again)";
+  reason = "the native addon has no float32 kernels (built from older sources: NN_WORKBOOK_BUILD_FROM_SOURCE=1 npm install rebuilds it; npm run prebuilds refreshes prebuilds/)";
 } else f32 = loaded as F32Addon;
 
 /** The float32 kernels, or undefined (see f32Unavailable). */

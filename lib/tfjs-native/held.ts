@@ -1,9 +1,9 @@
 /**
- * Data held unchanged across a training run (X, and Xᵀ for its gradient):
- * the matMul kernel gathers its non-zeros once, in compressed sparse rows,
- * instead of scanning every pixel at every product (MNIST is ~84 % zeros).
- * Keyed by the tensor's values array: tensors never change their values,
- * and the entry goes when the array does.
+ * Data held unchanged across a training run (X): the matMul kernel gathers
+ * its non-zeros once, in compressed sparse rows (of X for X·W, of Xᵀ for
+ * Xᵀ·δ), instead of scanning every pixel at every product (MNIST is ~84 %
+ * zeros). Keyed by the tensor's values array: a tensor never changes its
+ * values, and the entry goes when the array does.
  */
 export interface Csr {
   rows: number;
@@ -13,23 +13,34 @@ export interface Csr {
   val: Float32Array;
 }
 
-const held = new WeakSet<Float32Array>();
-const sparse = new WeakMap<Float32Array, Csr>();
+/** Held values, and the CSR of each layout asked for (none when they are mostly non-zero). */
+const held = new WeakMap<Float32Array, Map<string, Csr | null>>();
 
-/** Marks the values of a data tensor as held (see lib/autograd/data-product.ts). */
+/** Marks the values of a data tensor as held (see holdData). */
 export function hold(values: Float32Array): void {
-  held.add(values);
+  if (!held.has(values)) held.set(values, new Map());
 }
 
-/** The CSR of held values seen as (rows, cols), built on first use; undefined for values not held. */
-export function heldCsr(values: Float32Array, rows: number, cols: number): Csr | undefined {
-  if (!held.has(values)) return undefined;
-  const cached = sparse.get(values);
-  if (cached && cached.rows === rows && cached.cols === cols) return cached;
-  const ptr = new Int32Array(rows + 1);
+/**
+ * The CSR of held values stored as (rows, cols), or of their transpose;
+ * built on first use. Undefined for values not held or mostly non-zero
+ * (the dense kernel is as fast there).
+ */
+export function heldCsr(values: Float32Array, rows: number, cols: number, transposed: boolean): Csr | undefined {
+  const layouts = held.get(values);
+  if (!layouts) return undefined;
+  const key = `${rows},${cols},${transposed}`;
+  const cached = layouts.get(key);
+  if (cached !== undefined) return cached ?? undefined;
   let nnz = 0;
   for (let i = 0; i < values.length; i++) if (values[i] !== 0) nnz++;
-  const idx = new Int32Array(nnz), val = new Float32Array(nnz);
+  const csr = nnz * 2 > values.length ? null : transposed ? csrOfTranspose(values, rows, cols, nnz) : csrOf(values, rows, cols, nnz);
+  layouts.set(key, csr);
+  return csr ?? undefined;
+}
+
+function csrOf(values: Float32Array, rows: number, cols: number, nnz: number): Csr {
+  const ptr = new Int32Array(rows + 1), idx = new Int32Array(nnz), val = new Float32Array(nnz);
   for (let i = 0, q = 0; i < rows; i++) {
     for (let j = 0, at = i * cols; j < cols; j++, at++) {
       if (values[at] !== 0) {
@@ -39,7 +50,23 @@ export function heldCsr(values: Float32Array, rows: number, cols: number): Csr |
     }
     ptr[i + 1] = q;
   }
-  const csr = { rows, cols, ptr, idx, val };
-  sparse.set(values, csr);
-  return csr;
+  return { rows, cols, ptr, idx, val };
+}
+
+/** The CSR of the (cols, rows) transpose: row j lists the i with values[i, j] ≠ 0, in order. */
+function csrOfTranspose(values: Float32Array, rows: number, cols: number, nnz: number): Csr {
+  const ptr = new Int32Array(cols + 1), idx = new Int32Array(nnz), val = new Float32Array(nnz);
+  for (let at = 0; at < values.length; at++) if (values[at] !== 0) ptr[(at % cols) + 1]++;
+  for (let j = 0; j < cols; j++) ptr[j + 1] += ptr[j];
+  const fill = ptr.slice(0, cols);
+  for (let i = 0, at = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++, at++) {
+      if (values[at] !== 0) {
+        const q = fill[j]++;
+        idx[q] = i;
+        val[q] = values[at];
+      }
+    }
+  }
+  return { rows: cols, cols: rows, ptr, idx, val };
 }

@@ -78,8 +78,8 @@ function product(lib: F32Addon, backend: NativeBackend, a: TensorInfo, b: Tensor
   if (k !== k2) return undefined; // the cpu kernel says what is wrong
   const batch = size(outer);
   const data = backend.pool.alloc(batch * m * n);
-  // Held data (X·W1 and Xᵀ·δ2 of matMulData): its non-zeros were gathered once.
-  const csr = batch === 1 && !transA && !transB ? heldCsr(av, m, k) : undefined;
+  // Held data (X·W1, and Xᵀ·δ2 for W1's gradient): its non-zeros were gathered once.
+  const csr = batch === 1 && !transB ? (transA ? heldCsr(av, k, m, true) : heldCsr(av, m, k, false)) : undefined;
   if (csr) {
     lib.csrGemmF32(csr.ptr, csr.idx, csr.val, m, k, bv, data, n);
     return { shape: [...outer, m, n], data };

@@ -4,7 +4,9 @@
 #include <node_api.h>
 
 #include <cstdint>
+#include <new>
 #include <string>
+#include <vector>
 
 #include "kernels.h"
 #include "kernels_f32.h"
@@ -29,7 +31,7 @@ T* typed(napi_env env, napi_value v, napi_typedarray_type want, const char* name
   size_t length = 0;
   void* data = nullptr;
   if (is) check(env, napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr));
-  const char* wantName = want == napi_float64_array ? "Float64Array" : want == napi_float32_array ? "Float32Array" : "Int32Array";
+  const char* wantName = want == napi_float64_array ? "Float64Array" : want == napi_float32_array ? "Float32Array" : want == napi_int32_array ? "Int32Array" : want == napi_uint16_array ? "Uint16Array" : "Uint8Array";
   if (!is || type != want) throw Fail{std::string(name) + " must be a " + wantName};
   if (static_cast<int64_t>(length) < minLength)
     throw Fail{std::string(name) + " has " + std::to_string(length) + " elements, needs " + std::to_string(minLength)};
@@ -63,6 +65,9 @@ napi_value guarded(napi_env env, F body) {
     return body();
   } catch (const Fail& f) {
     napi_throw_type_error(env, nullptr, ("nn_kernels: " + f.message).c_str());
+    return nullptr;
+  } catch (const std::bad_alloc&) {
+    napi_throw_error(env, nullptr, "nn_kernels: out of memory");
     return nullptr;
   }
 }
@@ -178,6 +183,72 @@ napi_value Threads(napi_env env, napi_callback_info info) {
   });
 }
 
+// ---- Instruction-set variants and the byte form of sparse inputs (kernels.h) ----
+
+napi_value string(napi_env env, const std::string& s) {
+  napi_value out;
+  check(env, napi_create_string_utf8(env, s.c_str(), s.size(), &out));
+  return out;
+}
+
+// isa() -> the variant in use; isas() -> those this CPU supports, lowest first.
+napi_value Isa(napi_env env, napi_callback_info) {
+  return guarded(env, [&] { return string(env, nnk::isa()); });
+}
+
+napi_value Isas(napi_env env, napi_callback_info) {
+  return guarded(env, [&] {
+    const std::vector<std::string> names = nnk::supportedIsas();
+    napi_value out;
+    check(env, napi_create_array_with_length(env, names.size(), &out));
+    for (size_t i = 0; i < names.size(); i++) check(env, napi_set_element(env, out, static_cast<uint32_t>(i), string(env, names[i])));
+    return out;
+  });
+}
+
+double positive(napi_env env, napi_value v, const char* name) {
+  double out = 0;
+  if (napi_get_value_double(env, v, &out) != napi_ok || !(out > 0)) throw Fail{std::string(name) + " must be a positive number"};
+  return out;
+}
+
+// csrFillU8(a, m, k, ptr, idx: Uint16Array, val: Uint8Array, divisor) -> whether every value is k/divisor
+napi_value CsrFillU8(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[7];
+    args(env, info, v);
+    const int64_t m = integer(env, v[1], "m"), k = integer(env, v[2], "k");
+    if (k > 65536) throw Fail{"k must be at most 65536 for 16-bit column indices"};
+    const double* a = typed<double>(env, v[0], napi_float64_array, "a", m * k);
+    const int32_t* ptr = typed<int32_t>(env, v[3], napi_int32_array, "ptr", m + 1);
+    uint16_t* idx = typed<uint16_t>(env, v[4], napi_uint16_array, "idx", ptr[m]);
+    uint8_t* val = typed<uint8_t>(env, v[5], napi_uint8_array, "val", ptr[m]);
+    napi_value out;
+    check(env, napi_get_boolean(env, nnk::csrFillU8(a, m, k, ptr, idx, val, positive(env, v[6], "divisor")), &out));
+    return out;
+  });
+}
+
+// csrGemmU8(ptr, idx, val, divisor, m, k, b, out, n, trans): out = A·b, or Aᵀ·b with trans, A's values val/divisor.
+napi_value CsrGemmU8(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[10];
+    args(env, info, v);
+    const int64_t m = integer(env, v[4], "m"), k = integer(env, v[5], "k"), n = integer(env, v[8], "n");
+    if (k > 65536) throw Fail{"k must be at most 65536 for 16-bit column indices"};
+    const bool trans = boolean(env, v[9]);
+    const int32_t* ptr = typed<int32_t>(env, v[0], napi_int32_array, "ptr", m + 1);
+    const uint16_t* idx = typed<uint16_t>(env, v[1], napi_uint16_array, "idx", ptr[m]);
+    const uint8_t* val = typed<uint8_t>(env, v[2], napi_uint8_array, "val", ptr[m]);
+    const double divisor = positive(env, v[3], "divisor");
+    const double* b = typed<double>(env, v[6], napi_float64_array, "b", (trans ? m : k) * n);
+    double* out = typed<double>(env, v[7], napi_float64_array, "out", (trans ? k : m) * n);
+    if (trans) nnk::csrGemmU8T(ptr, idx, val, divisor, m, k, b, out, n);
+    else nnk::csrGemmU8(ptr, idx, val, divisor, m, b, out, n);
+    return number(env, 0);
+  });
+}
+
 // float32 kernels of the TensorFlow.js backend (kernels_f32.h).
 
 // gemmF32(a, b, out, m, k, n, transA, transB)
@@ -290,6 +361,11 @@ napi_value Init(napi_env env, napi_value exports) {
       {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      // instruction-set variants, byte-form sparse inputs
+      {"isa", nullptr, Isa, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"isas", nullptr, Isas, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"csrFillU8", nullptr, CsrFillU8, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"csrGemmU8", nullptr, CsrGemmU8, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   const napi_property_descriptor propsF32[] = {

@@ -1,9 +1,11 @@
 // The float64 kernels behind lib/array/kernels.ts, in C++ so the compiler
-// vectorises the row updates (AVX2/FMA on x86-64) and both cores share the
-// work. Every kernel skips the zeros of its left operand: MNIST is ~84 % zeros.
+// vectorises the row updates and both cores share the work. Every kernel
+// skips the zeros of its left operand: MNIST is ~84 % zeros. The hot ones
+// exist in several instruction-set variants (isa.h), one chosen at load.
 #pragma once
 #include <cstdint>
-#include <functional>
+#include <string>
+#include <vector>
 
 namespace nnk {
 
@@ -20,6 +22,16 @@ void csrGemm(const int32_t* ptr, const int32_t* idx, const double* val, int64_t 
 // out (k, n) = Aᵀ · b with A (m, k) in CSR and b (m, n).
 void csrGemmT(const int32_t* ptr, const int32_t* idx, const double* val, int64_t m, int64_t k, const double* b, double* out, int64_t n);
 
+// The byte form of a CSR whose values are integers 1..255 / divisor (MNIST
+// pixels k/255), column indices < 65 536: 3 bytes per non-zero instead of
+// 12. csrFillU8 returns false (idx, val partly written) when a value is not
+// such a quotient bit for bit. The products sum k·b and divide once per
+// output value.
+bool csrFillU8(const double* a, int64_t m, int64_t k, const int32_t* ptr, uint16_t* idx, uint8_t* val, double divisor);
+void csrGemmU8(const int32_t* ptr, const uint16_t* idx, const uint8_t* val, double divisor, int64_t m, const double* b, double* out, int64_t n);
+void csrGemmU8T(const int32_t* ptr, const uint16_t* idx, const uint8_t* val, double divisor, int64_t m, int64_t k, const double* b, double* out,
+                int64_t n);
+
 // out[i] = f(a[i]) for op 0 tanh, 1 exp, 2 log. out may be a.
 void unary(int op, const double* a, double* out, int64_t size);
 
@@ -32,8 +44,11 @@ void binary(int op, int mode, const double* a, const double* b, double* out, int
 void setThreads(int threads);
 int threads();
 
-// Runs job(t) for t in [0, parts) on the pool (t = 0 on the caller), so
-// other kernel files (kernels_f32.cc) share the threads and their count.
-void runParallel(int parts, const std::function<void(int)>& job);
+// The instruction-set variants, lowest first ("baseline", "avx2", "avx512"),
+// those this CPU runs, and the one in use: the best the CPU supports, capped
+// by the environment variable NN_WORKBOOK_ISA (one of the names).
+std::vector<std::string> isaNames();
+std::vector<std::string> supportedIsas();
+std::string isa();
 
 }  // namespace nnk

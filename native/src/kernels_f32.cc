@@ -6,7 +6,13 @@
 #include <limits>
 #include <vector>
 
-#include "kernels.h"  // the shared thread pool
+#include <type_traits>
+
+// The 32-byte vectors below stay inside this file: their ABI without AVX does not matter.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+#include "kernels.h"   // threads()
+#include "parallel.h"  // the shared thread pool
 
 namespace nnk {
 namespace f32 {
@@ -16,6 +22,17 @@ namespace {
 constexpr int64_t kParallelWork = 1 << 18;
 // Below this many output columns a row update is too short to vectorise.
 constexpr int64_t kNarrow = 8;
+
+// Runs job(t) for t in [0, parts) on the shared pool (t = 0 on the caller).
+template <class F>
+void runAll(int parts, F&& job) {
+  if (parts <= 1) {
+    job(0);
+    return;
+  }
+  using Job = std::remove_reference_t<F>;
+  runParts(parts, [](void* ctx, int t) { (*static_cast<Job*>(ctx))(t); }, &job);
+}
 
 int partsFor(int64_t count, int64_t work) {
   return work < kParallelWork ? 1 : static_cast<int>(std::min<int64_t>(threads(), std::max<int64_t>(count, 1)));
@@ -29,7 +46,7 @@ void parallel(int64_t count, int64_t work, F f) {
     f(int64_t{0}, count, 0);
     return;
   }
-  runParallel(parts, [&](int t) { f(count * t / parts, count * (t + 1) / parts, t); });
+  runAll(parts, [&](int t) { f(count * t / parts, count * (t + 1) / parts, t); });
 }
 
 // out[0:n] += Σ_q vals[q] · b[offs[q] : offs[q] + n], eight terms per pass over out.
@@ -124,7 +141,7 @@ void gemm(const float* a, const float* b, float* out, int64_t m, int64_t k, int6
     const int parts = partsFor(k, work);
     std::vector<std::vector<float>> privates(static_cast<size_t>(parts - 1), std::vector<float>(static_cast<size_t>(m * n), 0.0f));
     std::memset(out, 0, sizeof(float) * m * n);
-    runParallel(parts, [&](int t) {
+    runAll(parts, [&](int t) {
       float* o = t == 0 ? out : privates[t - 1].data();
       for (int64_t p = k * t / parts; p < k * (t + 1) / parts; p++) {
         const float* ap = a + p * m;
@@ -362,7 +379,7 @@ void sum(const float* a, float* out, int64_t rows, int64_t cols, int axis) {
   // Column sums: each thread adds its rows into its own double accumulator.
   const int parts = partsFor(rows, rows * cols);
   std::vector<std::vector<double>> acc(static_cast<size_t>(parts), std::vector<double>(static_cast<size_t>(cols), 0.0));
-  runParallel(parts, [&](int t) {
+  runAll(parts, [&](int t) {
     double* __restrict s = acc[t].data();
     for (int64_t i = rows * t / parts; i < rows * (t + 1) / parts; i++) {
       const float* ai = a + i * cols;

@@ -1,0 +1,2 @@
+export { typeset, frenchProblems, NBSP, NNBSP } from "./french";
+export type { FrenchProblem } from "./french";

@@ -1,0 +1,29 @@
+// One instruction-set variant of the hot kernels: the same source
+// (kernels_impl.inc) compiled for plain x86-64 / arm64 (baseline) and again
+// for AVX2+FMA and AVX-512 on x86-64. kernels.cc picks one at load time from
+// the CPU's features and NN_WORKBOOK_ISA. Signatures as in kernels.h.
+#pragma once
+#include <cstdint>
+
+namespace nnk {
+
+struct IsaKernels {
+  const char* name;
+  void (*gemm)(const double* a, const double* b, double* out, int64_t m, int64_t k, int64_t n, bool transA, bool transB);
+  void (*csrGemm)(const int32_t* ptr, const int32_t* idx, const double* val, int64_t m, const double* b, double* out, int64_t n);
+  void (*csrGemmT)(const int32_t* ptr, const int32_t* idx, const double* val, int64_t m, int64_t k, const double* b, double* out, int64_t n);
+  void (*csrGemmU8)(const int32_t* ptr, const uint16_t* idx, const uint8_t* val, double divisor, int64_t m, const double* b, double* out, int64_t n);
+  void (*csrGemmU8T)(const int32_t* ptr, const uint16_t* idx, const uint8_t* val, double divisor, int64_t m, int64_t k, const double* b, double* out, int64_t n);
+  void (*unary)(int op, const double* a, double* out, int64_t size);
+  void (*binary)(int op, int mode, const double* a, const double* b, double* out, int64_t rows, int64_t cols);
+};
+
+namespace baseline { extern const IsaKernels table; }
+#ifdef NNK_HAVE_AVX2
+namespace avx2 { extern const IsaKernels table; }
+#endif
+#ifdef NNK_HAVE_AVX512
+namespace avx512 { extern const IsaKernels table; }
+#endif
+
+}  // namespace nnk
