@@ -46,3 +46,39 @@ export function label(c: BenchConfig): string {
   const net = c.model === "one-layer" ? "one-layer" : `two-layer Q=${c.hidden}`;
   return `${net}, ${c.dataset === FULL ? "full set" : "shipped set"}`;
 }
+
+/** A part 3 configuration: the autograd pass of the two-layer net (tanh, the handout's loss). */
+export interface AutogradConfig {
+  dataset: string;
+  hidden: number;
+  optimizer: "gd" | "momentum";
+  passes: number;
+  warmup: number;
+  epsilon: number;
+}
+
+/** What a part 3 run is timed on: a TensorFlow.js backend or PyTorch, and its threads. */
+export interface AutogradSide {
+  engine: "native" | "wasm" | "torch";
+  threads: number;
+}
+
+/**
+ * Part 3 on both sets, Q = 10 and 100, gd and momentum. ε = 1e-4 (the
+ * handout's for consigne 18) on the shipped set, 5e-6 on the full set,
+ * where the loss is a mean over 18 858 samples as well but momentum
+ * multiplies steps by up to 10.
+ */
+export const AUTOGRAD_CONFIGS: readonly AutogradConfig[] = [SHIPPED, FULL].flatMap((dataset) =>
+  [10, 100].flatMap((hidden) =>
+    (["gd", "momentum"] as const).map((optimizer) =>
+      dataset === SHIPPED
+        ? { dataset, hidden, optimizer, warmup: 30, passes: 60, epsilon: 1e-4 }
+        : { dataset, hidden, optimizer, warmup: 5, passes: 10, epsilon: 5e-6 },
+    ),
+  ),
+);
+
+export function autogradLabel(c: AutogradConfig): string {
+  return `autograd Q=${c.hidden} ${c.optimizer}, ${c.dataset === FULL ? "full set" : "shipped set"}`;
+}

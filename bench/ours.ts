@@ -3,7 +3,6 @@
  * peak memory is its own): `node dist/bench/ours.js '<BenchConfig JSON>'`.
  * Prints one JSON line, a RunResult.
  */
-import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { load_data } from "../lib/data";
 import { gradient_descent_one_layer_nn, gradient_descent_two_layers_nn, init_one_layer_nn, init_two_layers_nn } from "../lib/nn";
@@ -12,17 +11,7 @@ import type { TrainOptions, TrainingHistory } from "../lib/training";
 import { kernels, nativeInfo, nativeKernels, nativeThreads } from "../lib/array";
 import { PREBUILD_PATH } from "../lib/array/addon";
 import type { BenchConfig, RunResult } from "./config";
-
-/** VmHWM: unlike maxRSS, it does not inherit the parent's peak across fork and exec. */
-function peakMemoryMb(): number {
-  try {
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
-    if (m) return Number(m[1]) / 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS / 1024;
-}
+import { peakMemoryMb } from "./memory";
 
 const c = JSON.parse(process.argv[2]) as BenchConfig;
 const d = load_data(undefined, c.dataset);

@@ -24,6 +24,8 @@ export interface InitRequest {
   /** Autograd only: the optimizer and the hidden activation. */
   optimizer?: "gd" | "momentum";
   activation?: "tanh" | "relu";
+  /** Autograd only: the TensorFlow.js backend (default: initBackend's choice). */
+  backend?: (typeof BACKEND_NAMES)[number];
   /** Parameters read with --init, by name. */
   given?: Record<string, Matrix>;
   source?: string;
@@ -41,7 +43,12 @@ interface ModelSpec<P> {
 export interface Fitted {
   result: TrainingResult<unknown>;
   predict(x: Matrix): Matrix;
+  /** Autograd: the TensorFlow.js backend that ran. */
+  backend?: string;
 }
+
+/** The TensorFlow.js backends of part 3 (lib/autograd's BACKENDS, without loading TensorFlow.js). */
+export const BACKEND_NAMES = ["native", "wasm", "cpu"] as const;
 
 export interface ModelEntry {
   defaults: ModelSpec<unknown>["defaults"];
@@ -70,14 +77,15 @@ function givenTwoLayers(req: InitRequest): TwoLayersParameters {
 
 /**
  * Part 3, autograd with TensorFlow.js: loaded only when asked for (it is
- * heavy), on the wasm backend; data and results cross as float32 tensors.
+ * heavy), on the backend asked for (native by default when the addon has its
+ * float32 kernels, else wasm); data and results cross as float32 tensors.
  */
 const autograd: ModelEntry = {
   defaults: { num_passes: 200, epsilon: 1e-4, hidden_dim: 100 },
   parameterNames: ["W1", "b1", "W2", "b2"],
   async fit(data, req, passes, epsilon, opts) {
     const A = await import("../lib/autograd");
-    await A.initBackend();
+    const backend = await A.initBackend(req.backend);
     const [x, y, xt, yt] = [data.x_train, data.y_train, data.x_test, data.y_test].map(A.toTensor);
     const p = req.given ? givenTwoLayers(req) : init_two_layers_nn(req.D, req.hidden, req.K, req.seed);
     const model = A.to_torch_parameters(p);
@@ -98,7 +106,7 @@ const autograd: ModelEntry = {
     };
     [x, xt].forEach(A.releaseData);
     A.tf.dispose([x, y, xt, yt]);
-    return { result: r, predict };
+    return { result: r, predict, backend };
   },
 };
 

@@ -11,7 +11,7 @@ import { load_data, DATA_DIR } from "../lib/data";
 import type { Dataset } from "../lib/data";
 import { loadMatrix } from "../lib/npy";
 import { accuracy } from "../lib/nn";
-import { MODELS, MODEL_NAMES } from "./models";
+import { BACKEND_NAMES, MODELS, MODEL_NAMES } from "./models";
 import type { ModelName } from "./models";
 import { intOption, positiveOption, choiceOption } from "./args";
 import { progressBar } from "./progress";
@@ -54,6 +54,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       hidden: { type: "string" },
       optimizer: { type: "string" },
       activation: { type: "string" },
+      backend: { type: "string" },
       seed: { type: "string" },
       json: { type: "string" },
       quiet: { type: "boolean", default: false },
@@ -71,18 +72,19 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const hidden = intOption("hidden", values.hidden, model.defaults.hidden_dim ?? 0, 1);
   const seed = intOption("seed", values.seed, 0);
   if (values.hidden !== undefined && model.defaults.hidden_dim === undefined) throw new UsageError(`--hidden does not apply to --model ${name}`);
-  for (const o of ["optimizer", "activation"] as const) {
+  for (const o of ["optimizer", "activation", "backend"] as const) {
     if (values[o] !== undefined && name !== "autograd") throw new UsageError(`--${o} applies to --model autograd only`);
   }
   const optimizer = choiceOption("optimizer", values.optimizer, ["gd", "momentum"] as const, "gd");
   const activation = choiceOption("activation", values.activation, ["tanh", "relu"] as const, "tanh");
+  const backend = values.backend === undefined ? undefined : choiceOption("backend", values.backend, BACKEND_NAMES, "native");
 
   const data: Dataset = load_data(values.data ? resolve(values.data) : DATA_DIR, values.dataset);
   const D = data.x_train.cols, K = data.y_train.cols;
   const init = values.init ? readInit(resolve(values.init), model.parameterNames) : undefined;
 
   const bar = progressBar(name, passes);
-  const fitted = await model.fit(data, { D, K, hidden, seed, hiddenGiven: values.hidden !== undefined, given: init, source: values.init, optimizer, activation }, passes, epsilon, {
+  const fitted = await model.fit(data, { D, K, hidden, seed, hiddenGiven: values.hidden !== undefined, given: init, source: values.init, optimizer, activation, backend }, passes, epsilon, {
     quiet: true,
     onPass: ({ pass, train_loss, test_loss }) => bar.update(pass + 1, `loss ${train_loss.toFixed(4)}${test_loss === undefined ? "" : ` test ${test_loss.toFixed(4)}`}`),
   });
@@ -105,7 +107,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const last = (a: number[]) => (a.length ? a[a.length - 1].toFixed(6) : "-");
     console.log(
       [
-        `model          ${name}${model.defaults.hidden_dim !== undefined ? ` (Q = ${init ? init.W1.cols : hidden})` : ""}${name === "autograd" ? `, ${optimizer}, ${activation}, TensorFlow.js float32` : ""}, ${values.init ? `init from ${values.init}` : `seed ${seed}`}`,
+        `model          ${name}${model.defaults.hidden_dim !== undefined ? ` (Q = ${init ? init.W1.cols : hidden})` : ""}${name === "autograd" ? `, ${optimizer}, ${activation}, TensorFlow.js float32 (${fitted.backend} backend)` : ""}, ${values.init ? `init from ${values.init}` : `seed ${seed}`}`,
         `data           N = ${data.x_train.rows} train, ${data.x_test.rows} test, D = ${D}, K = ${K}`,
         `passes         ${report.passes} of ${passes}, ε = ${epsilon}`,
         `loss           train ${last(report.train_loss)}  test ${last(report.test_loss)}  (before the last update)`,
@@ -134,6 +136,8 @@ final losses, accuracies and ms per pass.
   --hidden Q       hidden units of the two-layer nets (default 100, the handout's)
   --optimizer O    autograd: gd (W -= ε·grad, consigne 18) or momentum (SGD, 0.9, consigne 19)
   --activation A   autograd: tanh (default) or relu (consigne 18.9)
+  --backend B      autograd: TensorFlow.js backend, native (C++ kernels, the default
+                   when the addon is built), wasm or cpu
   --passes N       gradient-descent passes (default: the handout's, per model)
   --epsilon E      learning rate (default: the handout's, per model)
   --seed S         seed of the random init (default 0)

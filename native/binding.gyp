@@ -22,7 +22,7 @@
   },
   "targets": [{
     "target_name": "nn_kernels",
-    "sources": ["src/kernels.cc", "src/kernels_baseline.cc", "src/addon.cc"],
+    "sources": ["src/kernels.cc", "src/kernels_baseline.cc", "src/addon.cc", "src/kernels_f32.cc"],
     "ldflags": ["-pthread"],
     "conditions": [
       ["target_arch=='x64' and OS!='win'", {"dependencies": ["nn_kernels_avx2", "nn_kernels_avx512"]}],

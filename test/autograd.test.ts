@@ -16,9 +16,9 @@ function categorical_cross_entropy_torch(y: tf.Tensor2D, y_hat: tf.Tensor2D): tf
 
 const disposeParameters = (p: TorchParameters) => tf.dispose(Object.values(p));
 
-describe("part 3: automatic differentiation (TensorFlow.js)", function () {
+for (const backend of ["native", "wasm"] as const) describe(`part 3: automatic differentiation (TensorFlow.js, ${backend})`, function () {
   this.timeout(1200000); // no timing asserted: 200 passes on 1000 images take minutes on a loaded machine
-  before(async () => assert.equal(await initBackend(), "wasm"));
+  before(async () => assert.equal(await initBackend(backend), backend));
 
   const rng = new Random(21);
   const N = 9, D = 6, Q = 5, K = 3;

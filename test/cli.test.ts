@@ -57,7 +57,7 @@ describe("nn-workbook train", function () {
   it("--model autograd trains with TensorFlow.js, gd or momentum, tanh or relu", () => {
     const gd = cli("train", "--model", "autograd", "--hidden", "10", "--passes", "20", "--json", join(dir, "g.json"));
     assert.equal(gd.status, 0, gd.stderr);
-    assert.match(gd.stdout, /autograd \(Q = 10\), gd, tanh, TensorFlow\.js float32/);
+    assert.match(gd.stdout, /autograd \(Q = 10\), gd, tanh, TensorFlow\.js float32 \(native backend\)/);
     const mo = cli("train", "--model", "autograd", "--hidden", "10", "--passes", "20", "--optimizer", "momentum", "--activation", "relu", "--json", join(dir, "m.json"));
     assert.equal(mo.status, 0, mo.stderr);
     const [g, m] = ["g", "m"].map((f) => JSON.parse(readFileSync(join(dir, `${f}.json`), "utf8")));
@@ -65,6 +65,19 @@ describe("nn-workbook train", function () {
     assert.ok(g.train_loss[19] < g.train_loss[0]);
     assert.ok(m.train_loss[19] < g.train_loss[19], "momentum goes further");
     assert.match(cli("train", "--model", "autograd", "--optimizer", "adam").stderr, /--optimizer must be one of gd, momentum/);
+  });
+
+  it("--backend picks TensorFlow.js's backend; both give the same losses to float32 precision (1e-4)", () => {
+    const runs = (["native", "wasm"] as const).map((b) => {
+      const r = cli("train", "--model", "autograd", "--hidden", "10", "--passes", "10", "--backend", b, "--json", join(dir, `${b}.json`));
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`TensorFlow\\.js float32 \\(${b} backend\\)`));
+      return JSON.parse(readFileSync(join(dir, `${b}.json`), "utf8")) as { train_loss: number[] };
+    });
+    // wasm rounds its own way (1e-5 relative after 10 passes here; native is within 1.2e-7 of PyTorch: npm run bench).
+    runs[0].train_loss.forEach((l, i) => assert.ok(Math.abs(l - runs[1].train_loss[i]) < 1e-4 * l, `pass ${i}: ${l} vs ${runs[1].train_loss[i]}`));
+    assert.match(cli("train", "--model", "autograd", "--backend", "gpu").stderr, /--backend must be one of native, wasm, cpu; got 'gpu'/);
+    assert.match(cli("train", "--backend", "wasm").stderr, /--backend applies to --model autograd only/);
   });
 
   it("exits 1 with the divergence message, and still writes the JSON", () => {

@@ -8,6 +8,7 @@
 import { strict as assert } from "node:assert";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import type { Browser } from "playwright-core";
 import { NOTEBOOKS } from "../cli/paths";
 import { KERNEL_NAME } from "../cli/kernel";
@@ -74,6 +75,7 @@ describe("notebooks in JupyterLab (headless Chromium)", function () {
         await page.goto(lab!.notebookUrl(nb));
         await page.waitForFunction(OPENED(nb), null, { timeout: 120000, polling: 250 });
         assert.equal(await page.evaluate(KERNEL), KERNEL_NAME, `${nb} should open with the TypeScript kernel`);
+        const started = performance.now();
         await page.evaluate(RUN_ALL);
         // While it runs, catch a live training view in the act (notebooks that have one).
         const name = nb.replace(/\.ipynb$/, "");
@@ -92,6 +94,8 @@ describe("notebooks in JupyterLab (headless Chromium)", function () {
           }
         }
         await done;
+        // A student's wait: Run All's wall time, kernel already started (the README quotes it).
+        console.log(`      ${nb}: Run All ${((performance.now() - started) / 1000).toFixed(1)} s`);
         assert.equal(liveSeen, hasLive, `${nb}: the live training view (an SVG updated in place) never showed while training`);
         const cells = (await page.evaluate(CELLS)) as CellState[];
         const where = (c: CellState) => `cell ${c.index} (${c.source.split("\n")[0].slice(0, 60)})`;

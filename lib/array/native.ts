@@ -18,6 +18,11 @@ if (capProblem) console.warn(`[nn-workbook] ${capProblem}`);
 /** The addon file in use (where `npm install` builds it when none loaded). */
 export const ADDON_PATH = loaded?.path ?? BUILD_PATH;
 
+/** The loaded addon itself (undefined when it is not): lib/tfjs-native reads its float32 kernels. */
+export function loadedAddon(): object | undefined {
+  return addon;
+}
+
 /** Why the addon is not available (undefined when it is). */
 export function nativeUnavailable(): string | undefined {
   return addon ? undefined : loadErrors.join("; ");

@@ -6,6 +6,7 @@
  * Here xᵀ is computed once per data tensor and the gradient is a plain product.
  */
 import { tf } from "./backend";
+import { holdData } from "../tfjs-native";
 
 const transposed = new WeakMap<tf.Tensor, tf.Tensor2D>();
 
@@ -14,6 +15,9 @@ function transposeOf(x: tf.Tensor2D): tf.Tensor2D {
   if (t === undefined || t.isDisposed) {
     t = tf.keep(tf.transpose(x));
     transposed.set(x, t);
+    // On the native backend, both products then skip X's zeros without scanning for them.
+    holdData(x);
+    holdData(t);
   }
   return t;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernels.h"
+#include "kernels_f32.h"
 
 namespace {
 
@@ -30,7 +31,7 @@ T* typed(napi_env env, napi_value v, napi_typedarray_type want, const char* name
   size_t length = 0;
   void* data = nullptr;
   if (is) check(env, napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr));
-  const char* wantName = want == napi_float64_array ? "Float64Array" : want == napi_int32_array ? "Int32Array" : want == napi_uint16_array ? "Uint16Array" : "Uint8Array";
+  const char* wantName = want == napi_float64_array ? "Float64Array" : want == napi_float32_array ? "Float32Array" : want == napi_int32_array ? "Int32Array" : want == napi_uint16_array ? "Uint16Array" : "Uint8Array";
   if (!is || type != want) throw Fail{std::string(name) + " must be a " + wantName};
   if (static_cast<int64_t>(length) < minLength)
     throw Fail{std::string(name) + " has " + std::to_string(length) + " elements, needs " + std::to_string(minLength)};
@@ -248,6 +249,109 @@ napi_value CsrGemmU8(napi_env env, napi_callback_info info) {
   });
 }
 
+// float32 kernels of the TensorFlow.js backend (kernels_f32.h).
+
+// gemmF32(a, b, out, m, k, n, transA, transB)
+napi_value GemmF32(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[8];
+    args(env, info, v);
+    const int64_t m = integer(env, v[3], "m"), k = integer(env, v[4], "k"), n = integer(env, v[5], "n");
+    const float* a = typed<float>(env, v[0], napi_float32_array, "a", m * k);
+    const float* b = typed<float>(env, v[1], napi_float32_array, "b", k * n);
+    float* out = typed<float>(env, v[2], napi_float32_array, "out", m * n);
+    nnk::f32::gemm(a, b, out, m, k, n, boolean(env, v[6]), boolean(env, v[7]));
+    return number(env, 0);
+  });
+}
+
+// csrGemmF32(ptr, idx, val, m, k, b, out, n): out = A·b, A (m, k) in CSR
+napi_value CsrGemmF32(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[8];
+    args(env, info, v);
+    const int64_t m = integer(env, v[3], "m"), k = integer(env, v[4], "k"), n = integer(env, v[7], "n");
+    const int32_t* ptr = typed<int32_t>(env, v[0], napi_int32_array, "ptr", m + 1);
+    if (ptr[0] != 0) throw Fail{"ptr[0] must be 0"};
+    for (int64_t i = 0; i < m; i++)
+      if (ptr[i + 1] < ptr[i]) throw Fail{"ptr must not decrease"};
+    const int32_t* idx = typed<int32_t>(env, v[1], napi_int32_array, "idx", ptr[m]);
+    for (int64_t q = 0; q < ptr[m]; q++)
+      if (idx[q] < 0 || idx[q] >= k) throw Fail{"idx holds a column outside [0, k)"};
+    const float* val = typed<float>(env, v[2], napi_float32_array, "val", ptr[m]);
+    const float* b = typed<float>(env, v[5], napi_float32_array, "b", k * n);
+    float* out = typed<float>(env, v[6], napi_float32_array, "out", m * n);
+    nnk::f32::csrGemm(ptr, idx, val, m, b, out, n);
+    return number(env, 0);
+  });
+}
+
+// unaryF32(op, a, out, alpha), see kernels_f32.h
+napi_value UnaryF32(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[4];
+    args(env, info, v);
+    const int64_t op = integer(env, v[0], "op");
+    if (op >= nnk::f32::kUnaryCount) throw Fail{"op must be 0 to " + std::to_string(nnk::f32::kUnaryCount - 1)};
+    int64_t length = 0;
+    const float* a = typed<float>(env, v[1], napi_float32_array, "a", 0, &length);
+    float* out = typed<float>(env, v[2], napi_float32_array, "out", length);
+    double alpha = 0;
+    check(env, napi_get_value_double(env, v[3], &alpha));
+    nnk::f32::unary(static_cast<int>(op), a, out, length, static_cast<float>(alpha));
+    return number(env, 0);
+  });
+}
+
+// The elements a broadcast mode (kernels_f32.h) reads.
+int64_t modeSize(int64_t mode, int64_t rows, int64_t cols) {
+  return mode == 0 ? rows * cols : mode == 1 ? cols : mode == 2 ? rows : 1;
+}
+
+// binaryF32(op, modeA, modeB, a, b, out, rows, cols), see kernels_f32.h
+napi_value BinaryF32(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[8];
+    args(env, info, v);
+    const int64_t op = integer(env, v[0], "op"), modeA = integer(env, v[1], "modeA"), modeB = integer(env, v[2], "modeB");
+    const int64_t rows = integer(env, v[6], "rows"), cols = integer(env, v[7], "cols");
+    if (op >= nnk::f32::kBinaryCount || modeA > 3 || modeB > 3) throw Fail{"op must be 0 to 3 and modes 0 to 3"};
+    const int64_t size = rows * cols;
+    const float* a = typed<float>(env, v[3], napi_float32_array, "a", size ? modeSize(modeA, rows, cols) : 0);
+    const float* b = typed<float>(env, v[4], napi_float32_array, "b", size ? modeSize(modeB, rows, cols) : 0);
+    float* out = typed<float>(env, v[5], napi_float32_array, "out", size);
+    if (size) nnk::f32::binary(static_cast<int>(op), static_cast<int>(modeA), static_cast<int>(modeB), a, b, out, rows, cols);
+    return number(env, 0);
+  });
+}
+
+// sumF32(a, out, rows, cols, axis): axis 1 row sums, 0 column sums
+napi_value SumF32(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[5];
+    args(env, info, v);
+    const int64_t rows = integer(env, v[2], "rows"), cols = integer(env, v[3], "cols"), axis = integer(env, v[4], "axis");
+    if (axis > 1) throw Fail{"axis must be 0 or 1"};
+    const float* a = typed<float>(env, v[0], napi_float32_array, "a", rows * cols);
+    float* out = typed<float>(env, v[1], napi_float32_array, "out", axis == 1 ? rows : cols);
+    nnk::f32::sum(a, out, rows, cols, static_cast<int>(axis));
+    return number(env, 0);
+  });
+}
+
+// softmaxF32(a, out, rows, cols): along each row
+napi_value SoftmaxF32(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    napi_value v[4];
+    args(env, info, v);
+    const int64_t rows = integer(env, v[2], "rows"), cols = integer(env, v[3], "cols");
+    const float* a = typed<float>(env, v[0], napi_float32_array, "a", rows * cols);
+    float* out = typed<float>(env, v[1], napi_float32_array, "out", rows * cols);
+    nnk::f32::softmax(a, out, rows, cols);
+    return number(env, 0);
+  });
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -264,6 +368,15 @@ napi_value Init(napi_env env, napi_value exports) {
       {"csrGemmU8", nullptr, CsrGemmU8, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  const napi_property_descriptor propsF32[] = {
+      {"gemmF32", nullptr, GemmF32, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"csrGemmF32", nullptr, CsrGemmF32, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unaryF32", nullptr, UnaryF32, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binaryF32", nullptr, BinaryF32, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumF32", nullptr, SumF32, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxF32", nullptr, SoftmaxF32, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(propsF32) / sizeof(propsF32[0]), propsF32);
   return exports;
 }
 
