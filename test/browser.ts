@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { debianProgram } from "../cli/debian";
 import { join } from "node:path";
 import { chromium as playwright } from "playwright-core";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, ElementHandle, Page } from "playwright-core";
 
 /**
  * Debian's chromium, installed with apt when missing and allowed (root), so
@@ -79,4 +79,41 @@ export async function screenshotFigures(page: Page, selector: string, dir: strin
     paths.push(file);
   }
   return paths;
+}
+
+export interface ImageReport {
+  alt: string;
+  /** Loaded, with a non-zero natural size, and laid out with a size on the page. */
+  shown: boolean;
+  /** Its screenshot. */
+  file: string;
+}
+
+/**
+ * Scrolls to each image in turn, waits up to `timeoutMs` for it to load and
+ * be laid out, and takes one PNG of it, `prefix-01.png`… (the computational
+ * graphs of the notebooks are SVG images in markdown cells).
+ */
+export async function imagesShown(images: ElementHandle[], dir: string, prefix: string, timeoutMs = 10000): Promise<ImageReport[]> {
+  mkdirSync(dir, { recursive: true });
+  const reports: ImageReport[] = [];
+  for (let i = 0; i < images.length; i++) {
+    const img = images[i];
+    await img.scrollIntoViewIfNeeded();
+    const state = () => img.evaluate((el: unknown) => {
+      const im = el as { complete: boolean; naturalWidth: number; alt: string; getBoundingClientRect(): { width: number; height: number } };
+      const box = im.getBoundingClientRect();
+      return { alt: im.alt, shown: im.complete && im.naturalWidth > 0 && box.width > 0 && box.height > 0 };
+    });
+    const end = Date.now() + timeoutMs;
+    let s = await state();
+    while (!s.shown && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 200));
+      s = await state();
+    }
+    const file = join(dir, `${prefix}-${String(i + 1).padStart(2, "0")}.png`);
+    await img.screenshot({ path: file });
+    reports.push({ ...s, file });
+  }
+  return reports;
 }

@@ -9,10 +9,10 @@ import { strict as assert } from "node:assert";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { Browser } from "playwright-core";
+import type { Browser, ElementHandle } from "playwright-core";
 import { NOTEBOOKS } from "../cli/paths";
 import { KERNEL_NAME } from "../cli/kernel";
-import { launchBrowser, figuresDrawn, screenshotFigures, SCREENSHOTS } from "./browser";
+import { launchBrowser, figuresDrawn, screenshotFigures, imagesShown, SCREENSHOTS } from "./browser";
 import { startLab } from "./lab";
 import type { Lab } from "./lab";
 
@@ -48,6 +48,12 @@ const TITLES = `Array.from(document.querySelectorAll(".jp-OutputArea .js-plotly-
 const CELLS = `window.jupyterapp.shell.currentWidget.content.widgets
   .map((c, index) => ({ c, index })).filter(({ c }) => c.model.type === "code")
   .map(({ c, index }) => ({ index, count: c.model.executionCount, source: c.model.sharedModel.getSource(), outputs: c.model.outputs.toJSON() }))`;
+// Markdown cells holding a computational graph (an SVG image): their indices, to scroll JupyterLab's windowed list to each.
+const GRAPH_CELLS = `window.jupyterapp.shell.currentWidget.content.widgets
+  .map((c, index) => ({ c, index })).filter(({ c }) => c.model.type === "markdown" && c.model.sharedModel.getSource().includes("](data:image/svg+xml"))
+  .map(({ index }) => index)`;
+const SCROLL_TO = (i: number) => `window.jupyterapp.shell.currentWidget.content.scrollToItem(${i}, "center")`;
+const CELL_NODE = (i: number) => `window.jupyterapp.shell.currentWidget.content.widgets[${i}].node`;
 const SHUTDOWN = `window.jupyterapp.shell.currentWidget.sessionContext.shutdown()`;
 
 describe("notebooks in JupyterLab (headless Chromium)", function () {
@@ -113,6 +119,20 @@ describe("notebooks in JupyterLab (headless Chromium)", function () {
         assert.deepEqual(stuck, [], `${nb}: live figures that did not reach their final state`);
         await screenshotFigures(page, selector, join(SCREENSHOTS, "jupyterlab"), name);
         await page.screenshot({ path: join(SCREENSHOTS, "jupyterlab", `${name}.png`) });
+        // The computational graphs render in JupyterLab's markdown cells (SVG images, two per graph cell).
+        for (const i of (await page.evaluate(GRAPH_CELLS)) as number[]) {
+          // The windowed notebook renders a markdown cell once it is scrolled into view.
+          let images: ElementHandle[] = [];
+          // Scrolled again every half second: the first scroll aims at estimated cell heights.
+          for (const end = Date.now() + 20000; images.length < 2 && Date.now() < end; ) {
+            await page.evaluate(SCROLL_TO(i));
+            await page.waitForTimeout(500);
+            images = await (await page.evaluateHandle(CELL_NODE(i))).asElement()!.$$('img[alt^="Graphe"]');
+          }
+          const shown = await imagesShown(images, join(SCREENSHOTS, "jupyterlab"), `${name}-graph-cell${i}`);
+          assert.equal(shown.length, 2, `${nb}: cell ${i} should show two graph images, it shows ${shown.length}`);
+          shown.forEach((g) => assert.ok(g.shown, `${nb}: '${g.alt}' is not shown in JupyterLab`));
+        }
         assert.deepEqual(pageErrors, [], `${nb}: script errors in JupyterLab`);
         await page.evaluate(SHUTDOWN);
       } finally {

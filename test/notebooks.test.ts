@@ -12,7 +12,7 @@ import { runNotebook } from "../cli/run";
 import { NOTEBOOKS, OUT, ROOT } from "../cli/paths";
 import { KERNEL_NAME } from "../cli/kernel";
 import { tempDir, removeDir } from "./helpers";
-import { launchBrowser, figuresDrawn, screenshotFigures, SCREENSHOTS } from "./browser";
+import { launchBrowser, figuresDrawn, screenshotFigures, imagesShown, SCREENSHOTS } from "./browser";
 import type { Browser } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import { collectValues, checkAnswers } from "../cli/answers";
@@ -61,6 +61,11 @@ describe("notebooks", function () {
         drawn.forEach((ok, i) => assert.ok(ok, `${nb}: figure ${i + 1} of ${total} was not drawn`));
         assert.deepEqual(errors, [], `${nb}: script errors in the exported page`);
         await screenshotFigures(page, ".nnwb-figure", join(SCREENSHOTS, "html"), nb.replace(/\.ipynb$/, ""));
+        // The computational graphs (SVG images in markdown cells): each one loaded and laid out.
+        const graphs = cellsOf(r.output).filter((c) => c.cell_type === "markdown" && sourceText(c.source).includes("](data:image/svg+xml")).length;
+        const shown = await imagesShown(await page.$$('img[alt^="Graphe"]'), join(SCREENSHOTS, "html"), `${nb.replace(/\.ipynb$/, "")}-graph`);
+        assert.equal(shown.length, 2 * graphs, `${nb}: ${graphs} graph cells (two images each), ${shown.length} graph images in the HTML`);
+        shown.forEach((g) => assert.ok(g.shown, `${nb}: '${g.alt}' is not shown in the exported HTML`));
       } finally {
         await page.close();
       }

@@ -85,7 +85,7 @@ export function svgDataUri(svg: string): string {
 export function oneLayerGraph(backprop = false): GraphSpec {
   const g = (s: string) => (backprop ? s : undefined);
   return {
-    title: backprop ? "Une couche : rétropropagation (en rouge : le gradient de L par rapport à l'origine de chaque flèche)" : "Réseau à une couche : graphe de calcul",
+    title: backprop ? "Une couche : rétropropagation (en rouge : le gradient de L par rapport à l'origine de chaque flèche)" : "Réseau à une couche : graphe de calcul",
     nodes: [
       { id: "W", label: "W", col: 0, row: 0, kind: "param" },
       { id: "x", label: "x", col: 0, row: 1, kind: "input" },
@@ -110,7 +110,7 @@ export function oneLayerGraph(backprop = false): GraphSpec {
 export function twoLayersGraph(backprop = false): GraphSpec {
   const g = (s: string) => (backprop ? s : undefined);
   return {
-    title: backprop ? "Deux couches : rétropropagation (en rouge : le gradient de L par rapport à l'origine de chaque flèche)" : "Réseau à deux couches : graphe de calcul",
+    title: backprop ? "Deux couches : rétropropagation (en rouge : le gradient de L par rapport à l'origine de chaque flèche)" : "Réseau à deux couches : graphe de calcul",
     nodes: [
       { id: "W1", label: "W1", col: 0, row: 0, kind: "param" },
       { id: "x", label: "x", col: 0, row: 1, kind: "input" },
