@@ -6,8 +6,8 @@
  */
 import { tf } from "./backend";
 import { Random } from "../array/random";
-import type { Activation } from "./torch";
-import { activate } from "./torch";
+import type { Activation } from "./activation";
+import { activate } from "./activation";
 import { matMulData } from "./data-product";
 
 export abstract class Module {

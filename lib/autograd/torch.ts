@@ -18,8 +18,12 @@ import { LOG_EPSILON } from "../nn/loss";
 import { init_two_layers_nn } from "../nn/two-layers";
 import type { TwoLayersParameters } from "../nn/two-layers";
 import { Matrix } from "../array/matrix";
+import { activate } from "./activation";
+import type { Activation } from "./activation";
 
-export type Activation = "tanh" | "relu";
+export { activate };
+export type { Activation };
+
 
 /** W1, b1, W2, b2 as trainable tensors (torch's requires_grad=True). */
 export interface TorchParameters {
@@ -46,10 +50,6 @@ export function dispose_parameters(p: TorchParameters): void {
   Object.values(p).forEach((t: tf.Variable) => t.dispose());
 }
 
-/** The hidden layer's activation: tanh (the handout's) or relu (consigne 18.9). */
-export function activate(z: tf.Tensor2D, activation: Activation): tf.Tensor2D {
-  return activation === "relu" ? tf.relu(z) : tf.tanh(z);
-}
 
 /** Consigne 16: Ŷ = softmax(act(x·W1 + b1)·W2 + b2), each row summing to 1. */
 export function predict_two_layers_nn_torch(x: tf.Tensor2D, parameters: TorchParameters, activation: Activation = "tanh"): tf.Tensor2D {
