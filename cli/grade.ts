@@ -44,6 +44,7 @@ nn-workbook grade --write-expected
     --memory MB   memory cap of one kernel (default 2048)
     --jobs N      students graded at once (default 1)
     --points FILE points per check (default grading/points.json)
+    --variant V   the checks' inputs (a number ≥ 1; default: a random one, saved in DIR/run.json)
     --shard K/N   grade only the K-th of N shares of the students (for several machines;
                   put the shares together with 'grade merge')
   merge: puts several output folders of the same class together (grades.csv,
@@ -59,6 +60,8 @@ export interface GradeOptions {
   memoryMb: number;
   jobs: number;
   pointsFile: string;
+  /** Which inputs the checks use (≥ 1; a random one when not given): not the self-check's, whose answers the students' lib stores. */
+  variant?: number;
   /** [k, n]: grade the students whose index i (in name order) has i % n === k - 1. */
   shard?: [number, number];
 }
@@ -212,6 +215,8 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
   mkdirSync(join(opts.outDir, "feedback"), { recursive: true });
   await initReference();
   const ref = new ReferenceCache(reference);
+  const variant = opts.variant ?? 1 + Math.floor(Math.random() * 100000);
+  writeAtomic(join(opts.outDir, "run.json"), JSON.stringify({ variant }) + "\n");
 
   const grades = new Map<string, StudentGrade>();
   try {
@@ -260,7 +265,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
           ? `${fn} vient de la bibliothèque du cours (la solution de l'enseignant), absente de la copie des étudiants : à écrire vous-même`
           : `${fn} n'est définie dans aucun cahier rendu`;
         const results = sub
-          ? await checkFunction(sub, fn, ref, missing)
+          ? await checkFunction(sub, fn, ref, missing, variant)
           : CHECKS[fn].map((c) => ({ id: `${fn}/${c.name}`, function: fn, title: c.title, ok: false, message: missing }));
         for (const r of results) {
           const max = points(r.id);
@@ -347,7 +352,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     args: argv, allowPositionals: true,
     options: {
       out: { type: "string" }, timeout: { type: "string" }, budget: { type: "string" }, memory: { type: "string" },
-      jobs: { type: "string" }, points: { type: "string" }, shard: { type: "string" }, "write-expected": { type: "boolean" }, help: { type: "boolean", short: "h" },
+      jobs: { type: "string" }, points: { type: "string" }, shard: { type: "string" }, variant: { type: "string" }, "write-expected": { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
@@ -380,6 +385,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     jobs: Math.floor(num(values.jobs, 1, "jobs")),
     pointsFile: resolve(values.points ?? join(ROOT, "grading", "points.json")),
     shard,
+    variant: values.variant === undefined ? undefined : Math.floor(num(values.variant, 1, "variant")),
   };
   const grades = await grade(positionals[0], opts, (l) => console.log(l));
   writeFileSync(join(opts.outDir, "points.json"), readFileSync(opts.pointsFile));

@@ -9,7 +9,9 @@ import * as lib from "../lib";
 import { initReference, reference } from "../lib/grading/reference";
 import { CHECKS, GRADED_FUNCTIONS, runChecksWith } from "../lib/grading/registry";
 import type { Context, ReferenceLib } from "../lib/grading/checks";
-import { checkReport, runChecks } from "../lib/grading";
+import { checkReport, runChecks, valueHooks } from "../lib/grading";
+import { decode } from "../lib/grading/wire";
+import type { Wire } from "../lib/grading/wire";
 import { expectedValues } from "../cli/grading/expected";
 import { MlpStandIn, solutions } from "../cli/grading/solutions";
 import { extractDeclarations } from "../cli/grading/extract";
@@ -21,7 +23,7 @@ import { ROOT } from "../cli/paths";
 type Fn = (...args: unknown[]) => unknown;
 
 /** Runs the checks of `name` on a local function with the live reference (as the grader does, without the pipe). */
-async function live(name: string, fn: Fn, others: Record<string, Fn> = {}) {
+async function live(name: string, fn: Fn, others: Record<string, Fn> = {}, variant = 0) {
   return runChecksWith(name, (once): Context => ({
     fn: async (...a) => fn(...a),
     other: (n) => (others[n] ? async (...a: unknown[]) => others[n](...a) : undefined),
@@ -29,6 +31,7 @@ async function live(name: string, fn: Fn, others: Record<string, Fn> = {}) {
     tensor: (t) => t,
     ref: async <T>(_k: string, compute: (l: ReferenceLib) => T) => compute(reference),
     live: reference,
+    variant,
     once,
   }));
 }
@@ -55,6 +58,22 @@ describe("grading checks", function () {
     const stored = JSON.parse(readFileSync(join(ROOT, "grading", "expected.json"), "utf8")) as { values: Record<string, unknown> };
     assert.deepEqual(Object.keys(stored.values).sort(), Object.keys(values).sort(), "grading/expected.json is up to date (nn-workbook grade --write-expected)");
     for (const k of Object.keys(values)) assert.deepEqual(stored.values[k], JSON.parse(JSON.stringify(values[k])), k);
+  });
+
+  it("the grader's inputs (another variant) are not the stored ones, and the reference passes them too", async () => {
+    const cache = new Map<string, unknown>();
+    for (const name of GRADED_FUNCTIONS.filter((f) => f !== "MLP")) {
+      const r = await runChecksWith(name, (once): Context => ({
+        fn: async (...a) => sol[name](...a), other: () => undefined, construct: async (_c, ...a) => new MlpStandIn(a as number[]), tensor: (t) => t,
+        ref: async <T>(k: string, compute: (l: ReferenceLib) => T) => { const v = compute(reference); cache.set(k, v); return v; }, live: reference, variant: 7, once,
+      }));
+      assert.deepEqual(r.filter((c) => !c.ok).map((c) => `${c.id}: ${c.message}`), [], name);
+    }
+    const stored = JSON.parse(readFileSync(join(ROOT, "grading", "expected.json"), "utf8")) as { values: Record<string, unknown> };
+    const softmax = cache.get("softmax/z") as lib.Matrix;
+    const storedSoftmax = decode(stored.values["softmax/z"] as Wire, valueHooks) as lib.Matrix;
+    assert.equal(storedSoftmax.rows, softmax.rows);
+    assert.notDeepEqual(Array.from(softmax.data), Array.from(storedSoftmax.data), "variant 7 has other inputs than the stored ones");
   });
 
   it("the self-check (stored values) passes the lib's own functions and names what is wrong in a French report", async () => {

@@ -201,7 +201,7 @@ const LIMIT_MESSAGES: Record<CallFailed["kind"], string> = {
 };
 
 /** Runs every check of `name` against the submission; `missing` says why the function is absent when it is. */
-export async function checkFunction(sub: Submission, name: string, ref: ReferenceCache, missing: string | undefined): Promise<CheckResult[]> {
+export async function checkFunction(sub: Submission, name: string, ref: ReferenceCache, missing: string | undefined, variant: number): Promise<CheckResult[]> {
   const hooks = harnessHooks(sub);
   const call = (fn: string) => async (...args: unknown[]) => {
     try {
@@ -225,6 +225,7 @@ export async function checkFunction(sub: Submission, name: string, ref: Referenc
       tensor: (t) => t,
       ref: async <T>(key: string, compute: (lib: ReferenceLib) => T) => ref.get(key, compute),
       live: ref.lib,
+      variant,
       once,
     };
   });

@@ -73,6 +73,12 @@ export interface Context {
   ref<T>(key: string, compute: (lib: ReferenceLib) => T): Promise<T>;
   /** The reference itself when it runs live (the grader): extra diagnostics only, never needed to decide. */
   live?: ReferenceLib;
+  /**
+   * Which inputs: 0 for the notebooks' self-check (its expected values are
+   * stored in the students' lib), another number for the grader, so that
+   * stored answers are of no use to a graded function.
+   */
+  variant?: number;
   /** Shares one outcome (value or exception) between the checks of one function: one training run serves them all. */
   once<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }
@@ -90,9 +96,19 @@ export const fail = (message: string): never => { throw new Failure(message); };
 
 export const D = 784, K = 3, N = 12, Q = 5;
 
+let variant = 0;
+/** The inputs' variant of the checks that run now (runChecksWith sets it from the context). */
+export function setVariant(v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw new RangeError(`setVariant: a non-negative integer, got ${v}`);
+  if (v !== variant) cachedData = undefined;
+  variant = v;
+}
+/** A seed of the current variant. */
+export const seeded = (seed: number) => seed + variant * 7919;
+
 /** Deterministic inputs: sparse pixels in [0, 1] like MNIST, one-hot labels, small parameters, rows of probabilities. */
 export function fixtures() {
-  const rng = new Random(20261129);
+  const rng = new Random(seeded(20261129));
   const x = new Matrix(N, D);
   for (let i = 0; i < x.data.length; i++) x.data[i] = rng.random() < 0.8 ? 0 : rng.random();
   const y = new Matrix(N, K);
@@ -113,11 +129,11 @@ export function fixtures() {
 
 /** Seeded parameters drawn like the handout's init (randn · scale). */
 export function initOne(seed: number): OneLayerParameters {
-  const rng = new Random(seed);
+  const rng = new Random(seeded(seed));
   return { W: scaled(rng.randn(D, K), 1e-3), b: new Matrix(1, K) };
 }
 export function initTwo(seed: number, q: number, scale = 1e-3): TwoLayersParameters {
-  const rng = new Random(seed);
+  const rng = new Random(seeded(seed));
   return { W1: scaled(rng.randn(D, q), scale), b1: new Matrix(1, q), W2: scaled(rng.randn(q, K), scale), b2: new Matrix(1, K) };
 }
 function scaled(m: Matrix, s: number): Matrix {
@@ -127,14 +143,16 @@ function scaled(m: Matrix, s: number): Matrix {
 
 let cachedData: { x_train: Matrix; y_train: Matrix; x_test: Matrix; y_test: Matrix } | undefined;
 /**
- * 300 training and 300 test images of the shipped data: real digits, fast to
+ * 300 training and 300 test images of the shipped data (which ones depends on the variant): real digits, fast to
  * train on. Copies each time: a function that changes its inputs in place
  * must not spoil the next check.
  */
 export function smallData() {
   if (!cachedData) {
     const d = load_data(DATA_DIR);
-    cachedData = { x_train: d.x_train.sliceRows(0, 300), y_train: d.y_train.sliceRows(0, 300), x_test: d.x_test.sliceRows(0, 300), y_test: d.y_test.sliceRows(0, 300) };
+    // The self-check's rows are 0–299; the grader's start elsewhere (the shipped set has 1 000 of each).
+    const a = variant === 0 ? 0 : 300 + (variant % 401), b = a + 300;
+    cachedData = { x_train: d.x_train.sliceRows(a, b), y_train: d.y_train.sliceRows(a, b), x_test: d.x_test.sliceRows(a, b), y_test: d.y_test.sliceRows(a, b) };
   }
   const c = cachedData;
   return { x_train: c.x_train.clone(), y_train: c.y_train.clone(), x_test: c.x_test.clone(), y_test: c.y_test.clone() };

@@ -3,7 +3,7 @@
  * checks-torch.ts), and the loop that runs them with a context.
  */
 import { Matrix } from "../array/matrix";
-import { D, K, N, Q, Failure, close, descentChecks, fail, fixtures, fr, gradientChecks, initChecks, initOne, initTwo, isMatrix, number, predictChecks, shape } from "./checks";
+import { D, K, N, Q, Failure, setVariant, close, descentChecks, fail, fixtures, fr, gradientChecks, initChecks, initOne, initTwo, isMatrix, number, predictChecks, shape } from "./checks";
 import type { Check, CheckResult, Context, OneLayerParameters, TwoLayersParameters } from "./checks";
 import { torchChecks } from "./checks-torch";
 
@@ -110,6 +110,7 @@ export async function runChecksWith(name: string, make: (once: Context["once"]) 
       continue;
     }
     try {
+      setVariant(ctx.variant ?? 0);
       await c.run(ctx);
       results.push({ ...base, ok: true, message: "" });
     } catch (e) {
