@@ -140,11 +140,8 @@ export function submissions(dir: string): Map<string, string[]> {
  * `require("../dist/lib").softmax`. The students' lib has none of them.
  */
 export function solutionImports(js: string): string[] {
-  return GRADED_FUNCTIONS.filter((f) => {
-    const defined = new RegExp(`(?:function|class)\\s+${f}\\b|(?:const|let|var)\\s+${f}\\s*=`).test(js);
-    const fromLib = new RegExp(`\\w+\\.${f}\\b|\\)\\.${f}\\b`).test(js);
-    return !defined && fromLib;
-  });
+  // In the transpiled module a lib call reads dist_1.softmax, lib.softmax or require("…").softmax.
+  return GRADED_FUNCTIONS.filter((f) => new RegExp(`(?:\\)|\\b(?!exports\\b)\\w+)\\.${f}\\b`).test(js));
 }
 
 interface RunnerResult {
@@ -217,6 +214,8 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
   const ref = new ReferenceCache(reference);
   const variant = opts.variant ?? 1 + Math.floor(Math.random() * 100000);
   writeAtomic(join(opts.outDir, "run.json"), JSON.stringify({ variant }) + "\n");
+  // merge compares the points of the shares.
+  writeAtomic(join(opts.outDir, "points.json"), readFileSync(opts.pointsFile, "utf8"));
 
   const grades = new Map<string, StudentGrade>();
   try {
@@ -318,6 +317,18 @@ export function errorLine(message: string): string {
   return lines.find((l) => /^(?:[A-Z]\w*)?Error\b/.test(l)) ?? lines.find((l) => /^\d+:\d+ - /.test(l)) ?? lines[0] ?? "";
 }
 
+/** "3 à 7, 9" for [3, 4, 5, 6, 7, 9]. */
+export function ranges(cells: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < cells.length; i++) {
+    let j = i;
+    while (j + 1 < cells.length && cells[j + 1] === cells[j] + 1) j++;
+    out.push(j > i ? `${cells[i]} à ${cells[j]}` : String(cells[i]));
+    i = j;
+  }
+  return out.join(", ");
+}
+
 /** The feedback a student reads, in French (French typography). */
 export function feedback(g: StudentGrade): string {
   const lines = [`# Correction — ${g.student}`, "", `**Note : ${g.total} / ${g.max}**`, ""];
@@ -328,11 +339,13 @@ export function feedback(g: StudentGrade): string {
       lines.push(`- \`${nb.file}\` : ${nb.error}`);
       continue;
     }
-    const bad = nb.cells.filter((c) => c.status !== "ok");
+    const bad = nb.cells.filter((c) => c.status !== "ok" && c.status !== "skipped");
+    const skipped = nb.cells.filter((c) => c.status === "skipped").map((c) => c.cell);
     const cpu = nb.cpu_seconds === undefined ? "" : ` (${nb.cpu_seconds.toFixed(0)} s de calcul)`;
     lines.push(`- \`${nb.file}\` : ${nb.cells.length} cellules de code exécutées en ${nb.seconds.toFixed(0)} s${cpu}, ${bad.length ? `${bad.length} en échec` : "aucune en échec"}.`);
     for (const c of bad) lines.push(`  - cellule ${c.cell} (${STATUS[c.status] ?? c.status}) : ${errorLine(c.message).slice(0, 300)}`);
-    if (nb.not_run.length) lines.push(`  - cellules jamais exécutées : ${nb.not_run.join(", ")}`);
+    if (skipped.length) lines.push(`  - ${skipped.length} cellules non exécutées, temps de calcul total du cahier dépassé : ${ranges(skipped)}`);
+    if (nb.not_run.length) lines.push(`  - ${nb.not_run.length} cellules jamais exécutées (le noyau n'a pas pu les atteindre) : ${ranges(nb.not_run)}`);
   }
   lines.push("", "Les vérifications appellent vos fonctions elles-mêmes, dans un processus séparé : elles ne dépendent ni des cellules d'entraînement ni de ce que le cahier affiche.");
   lines.push("", "## Vérifications", "");
@@ -388,7 +401,6 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     variant: values.variant === undefined ? undefined : Math.floor(num(values.variant, 1, "variant")),
   };
   const grades = await grade(positionals[0], opts, (l) => console.log(l));
-  writeFileSync(join(opts.outDir, "points.json"), readFileSync(opts.pointsFile));
   console.log(`grades: ${join(opts.outDir, "grades.csv")}, feedback: ${join(opts.outDir, "feedback")}/ (${grades.length} students)`);
   return 0;
 }
