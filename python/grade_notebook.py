@@ -32,6 +32,8 @@ GUARD = """for (const name of ["exit", "abort", "reallyExit"]) {
 }"""
 # tslab aborts the cells it receives within 200 ms of a failing one.
 AFTER_FAILURE_S = 0.3
+# A cell whose kernel uses no CPU for this long is stuck (a busy machine still gives every process some CPU).
+IDLE_S = 60
 TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -65,7 +67,8 @@ class Watch:
     def __init__(self, km, cap_mb, max_procs):
         self.km, self.cap_mb, self.max_procs = km, cap_mb, max_procs
         self.tripped = None  # "memory", "cpu", "processes"
-        self.peak_mb, self.cpu, self.cell_start, self.cell_limit = 0.0, 0.0, 0.0, None
+        self.peak_mb, self.cpu, self.cell_start, self.cell_limit, self.wall_deadline = 0.0, 0.0, 0.0, None, None
+        self.last_progress = time.time()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -74,8 +77,10 @@ class Watch:
         proc = getattr(getattr(self.km, "provisioner", None), "process", None)
         return getattr(proc, "pid", None)
 
-    def start_cell(self, cpu_limit):
+    def start_cell(self, cpu_limit, wall_limit):
         self.cell_start, self.cell_limit = self.cpu, cpu_limit
+        self.wall_deadline = time.time() + wall_limit
+        self.last_progress = time.time()
 
     def cell_cpu(self):
         return self.cpu - self.cell_start
@@ -86,6 +91,8 @@ class Watch:
             if pid is None:
                 continue
             cpu, rss, count = tree_usage(pid)
+            if cpu > self.cpu:
+                self.last_progress = time.time()
             self.cpu = max(self.cpu, cpu)
             self.peak_mb = max(self.peak_mb, rss)
             why = None
@@ -95,6 +102,8 @@ class Watch:
                 why = "processes"
             elif self.cell_limit is not None and self.cpu - self.cell_start > self.cell_limit:
                 why = "cpu"
+            elif self.wall_deadline is not None and (time.time() > self.wall_deadline or time.time() - self.last_progress > IDLE_S):
+                why = "wall"  # stuck: no CPU used for IDLE_S (sleep, a lost message), or far over the limit in wall time
             if why and not self.tripped:
                 self.tripped = why
                 try:
@@ -151,13 +160,15 @@ def main():
     started = time.time()
     cpu_used = 0.0  # CPU seconds of all kernels so far
     worked = []  # cells that ran fine, replayed after a restart
-    wall_factor = 5  # a backstop only: a cell stuck on nothing (sleep) still ends
+    wall_factor = 20  # a backstop only: limits are CPU seconds
 
     def outcome(kind, cell, watch, limit):
         if watch.tripped == "memory":
             return "memory", "mémoire dépassée (plus de %d Mo) : le noyau a été arrêté" % args.memory_mb
         if watch.tripped == "processes":
             return "processes", "trop de processus (plus de %d) : le noyau a été arrêté" % args.processes
+        if watch.tripped == "wall":
+            return "timeout", "bloquée (plus de %d s sans calcul, ou bien trop longue) : le noyau a été arrêté" % IDLE_S
         if watch.tripped == "cpu" or kind == "timeout":
             return "timeout", "trop long (limite de %d s de calcul) : le noyau a été arrêté" % round(limit)
         if kind == "dead":
@@ -168,7 +179,7 @@ def main():
         """Runs one cell; returns (status, message, cpu seconds)."""
         cell = nb.cells[index]
         client.timeout = max(1, int(cpu_limit * wall_factor + 30))
-        watch.start_cell(cpu_limit)
+        watch.start_cell(cpu_limit, cpu_limit * wall_factor + 40)
         try:
             client.execute_cell(cell, index)
             status, message = ("ok", "") if not watch.tripped else outcome("dead", cell, watch, cpu_limit)
@@ -226,6 +237,11 @@ def main():
         finally:
             if watch is not None:
                 cpu_used += watch.cpu
+            # nbclient leaves a kernel manager it did not create running: stop this kernel here.
+            try:
+                km.shutdown_kernel(now=True)
+            except Exception:  # already gone
+                pass
         if not restart:
             break
 

@@ -38,7 +38,13 @@ function main(): void {
   const child = spawn("/usr/bin/prlimit", [`--fsize=${settings.outputBytes}`, "--core=0", "--", settings.bwrap, ...args, "--",
     "/usr/bin/node", `--max-old-space-size=${Math.max(256, Math.round(settings.memoryMb))}`, `${SB}/node_modules/tslab/bin/tslab`, "kernel", "--config-path", file],
   { stdio: ["ignore", log, log] });
-  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => child.kill(sig));
+  // bwrap runs with --die-with-parent: once this process is gone, so is the sandbox.
+  const stop = () => { child.kill("SIGKILL"); process.exit(1); };
+  process.on("SIGINT", () => child.kill("SIGINT")); // tslab interrupts the running cell
+  for (const sig of ["SIGTERM", "SIGHUP"] as const) process.on(sig, stop);
+  // Orphaned (the runner died without stopping us): the kernel goes too.
+  const parent = process.ppid;
+  setInterval(() => { if (process.ppid !== parent) stop(); }, 1000).unref();
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
 }
 

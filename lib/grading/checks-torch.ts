@@ -8,7 +8,7 @@ import { Matrix } from "../array/matrix";
 import { Random } from "../array/random";
 import type { RawTensor } from "./wire";
 import type { Check, Context, RawTorchParameters, StudentObject } from "./checks";
-import { fail, firstOff, fr, initTwo, relErr, sci, seeded, smallData, training } from "./checks";
+import { fail, firstOff, fr, num, initTwo, relErr, sci, seeded, smallData, training } from "./checks";
 
 const D = 784, Q = 5, K = 3, N = 12;
 
@@ -64,14 +64,14 @@ function torchDescent(name: string, optimizer: "gd" | "momentum", epsilon: numbe
     { name: "perte-decroit", title: "la perte d'apprentissage baisse (30 itérations, initialisation fixée)", async run(ctx) {
       const r = await run(ctx);
       if (r.train_loss.length !== 30) fail(`train_loss a ${r.train_loss.length} valeurs pour 30 itérations`);
-      if (!(r.train_loss[29] < r.train_loss[0])) fail(`la perte ne baisse pas : ${r.train_loss[0]} au début, ${r.train_loss[29]} à la fin`);
+      if (!(r.train_loss[29] < r.train_loss[0])) fail(`la perte ne baisse pas : ${num(r.train_loss[0])} au début, ${num(r.train_loss[29])} à la fin`);
     } },
     { name: "perte-exacte", title: `30 itérations depuis une initialisation fixée donnent les pertes attendues (${how})`, async run(ctx) {
       const r = await run(ctx);
       const want = await ctx.ref(`${name}/reference`, (lib) => { const d = data(); return lib.gradient_descent_torch(d.x, d.y, d.p, 10, 30, epsilon, optimizer); });
       if (r.train_loss.length !== want.length) fail(`train_loss a ${r.train_loss.length} valeurs pour ${want.length} itérations`);
       const i = firstOff(r.train_loss, want, 1e-3);
-      if (i >= 0) fail(`à l'itération ${i}, la perte vaut ${r.train_loss[i]}, on attend ${fr(want[i], 5)} (même initialisation, ε = ${String(epsilon).replace(".", ",")}) : ${how}`);
+      if (i >= 0) fail(`à l'itération ${i}, la perte vaut ${num(r.train_loss[i])}, on attend ${fr(want[i], 5)} (même initialisation, ε = ${String(epsilon).replace(".", ",")}) : ${how}`);
     } },
   ];
 }
@@ -128,15 +128,15 @@ export function torchChecks(): Record<string, Check[]> {
         const got = raw(await ctx.fn(ctx.tensor(t.y), ctx.tensor(y_hat)));
         if (!got || got.data.length !== 1) fail("evaluate_loss_torch doit renvoyer un tenseur scalaire (pour que l'autograd le dérive)");
         const want = await ctx.ref("evaluate_loss_torch/valeur", (lib) => lib.evaluate_loss_torch(inputs().y, y_hat));
-        if (!(Math.abs(got!.data[0] - want) <= 1e-5 * Math.abs(want))) fail(`evaluate_loss_torch vaut ${got!.data[0]}, on attend ${fr(want, 5)}`);
+        if (!(Math.abs(got!.data[0] - want) <= 1e-5 * Math.abs(want))) fail(`evaluate_loss_torch vaut ${num(got!.data[0])}, on attend ${fr(want, 5)}`);
       } },
       { name: "epsilon", title: "finie quand ŷ vaut exactement 0 (le +1e-16 dans les log)", run: async (ctx) => {
         const y = rawOf(Matrix.from([[1, 0, 0]])), y_hat = rawOf(Matrix.from([[0, 1, 0]]));
         const got = raw(await ctx.fn(ctx.tensor(y), ctx.tensor(y_hat)));
         if (!got || got.data.length !== 1) fail("evaluate_loss_torch doit renvoyer un tenseur scalaire");
-        if (!Number.isFinite(got!.data[0])) fail(`evaluate_loss_torch vaut ${got!.data[0]} pour ŷ = (0, 1, 0) : ajoutez 1e-16 dans les log`);
+        if (!Number.isFinite(got!.data[0])) fail(`evaluate_loss_torch vaut ${num(got!.data[0])} pour ŷ = (0, 1, 0) : ajoutez 1e-16 dans les log`);
         const want = await ctx.ref("evaluate_loss_torch/epsilon", (lib) => lib.evaluate_loss_torch(y, y_hat));
-        if (!(Math.abs(got!.data[0] - want) <= 1e-4 * Math.abs(want))) fail(`evaluate_loss_torch vaut ${got!.data[0]} pour y = (1, 0, 0), ŷ = (0, 1, 0), on attend ${fr(want, 3)}`);
+        if (!(Math.abs(got!.data[0] - want) <= 1e-4 * Math.abs(want))) fail(`evaluate_loss_torch vaut ${num(got!.data[0])} pour y = (1, 0, 0), ŷ = (0, 1, 0), on attend ${fr(want, 3)}`);
       } },
     ],
     gradient_descent_torch: torchDescent("gradient_descent_torch", "gd", 0.1, "vérifiez W = W − ε·grad avec les gradients de tf.variableGrads"),
@@ -162,7 +162,7 @@ export function torchChecks(): Record<string, Check[]> {
         const out = tensor2d(await mlp.call("apply", ctx.tensor(t.x)), N, K, "mlp.apply(x)");
         for (let i = 0; i < N; i++) {
           const s = out.data[i * K] + out.data[i * K + 1] + out.data[i * K + 2];
-          if (!(Math.abs(s - 1) < 1e-4)) fail(`la ligne ${i} de mlp.apply(x) somme à ${s}, pas à 1 : softmax sur la sortie`);
+          if (!(Math.abs(s - 1) < 1e-4)) fail(`la ligne ${i} de mlp.apply(x) somme à ${num(s)}, pas à 1 : softmax sur la sortie`);
         }
         closeRaw(out, await ctx.ref("MLP/valeurs", (lib) => lib.mlp_forward(inputs().x, mlpWeights())), "mlp.apply(x)", 1e-4);
       } },

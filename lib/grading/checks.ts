@@ -182,6 +182,8 @@ export function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number 
 
 /** Writes 1.5e-3 as « 1,5e-3 » (French decimal comma). */
 export const sci = (v: number, digits = 1) => v.toExponential(digits).replace(".", ",").replace("e+", "e");
+/** A measured value in French: all its digits, decimal comma. */
+export const num = (v: number) => String(v).replace(".", ",");
 export const fr = (v: number, digits = 6) => (Number.isFinite(v) ? v.toFixed(digits).replace(".", ",") : String(v));
 
 export function close(got: Matrix, want: Matrix, what: string, tol = 1e-6): void {
@@ -258,7 +260,7 @@ export function descentChecks<P extends object>(s: Descent<P>): Check[] {
         const r = await trained(ctx, false);
         if (r.train_loss.length !== 30) fail(`train_loss a ${r.train_loss.length} valeurs pour 30 itérations`);
         const [first, last] = [r.train_loss[0], r.train_loss[r.train_loss.length - 1]];
-        if (!(last < first)) fail(`la perte ne baisse pas : ${first} au début, ${last} à la fin`);
+        if (!(last < first)) fail(`la perte ne baisse pas : ${num(first)} au début, ${num(last)} à la fin`);
       },
     },
     {
@@ -268,7 +270,7 @@ export function descentChecks<P extends object>(s: Descent<P>): Check[] {
         const want = (await ref(ctx))[1];
         const i = firstOff(r.train_loss, want, 1e-6);
         if (i >= 0) {
-          fail(`à l'itération ${i}, la perte vaut ${r.train_loss[i]}, on attend ${fr(want[i])} (même initialisation, même ε) : vérifiez la mise à jour P = P − ε·dP.${i === 1 ? await why(ctx, r.train_loss) : ""}`);
+          fail(`à l'itération ${i}, la perte vaut ${num(r.train_loss[i])}, on attend ${fr(want[i])} (même initialisation, même ε) : vérifiez la mise à jour P = P − ε·dP.${i === 1 ? await why(ctx, r.train_loss) : ""}`);
         }
       },
     },
@@ -279,7 +281,7 @@ export function descentChecks<P extends object>(s: Descent<P>): Check[] {
         const want = (await ref(ctx))[2];
         if (r.test_loss.length !== want.length) fail(`test_loss a ${r.test_loss.length} valeurs, on en attend ${want.length}`);
         const i = firstOff(r.test_loss, want, 1e-6);
-        if (i >= 0) fail(`à l'itération ${i}, la perte de test vaut ${r.test_loss[i]}, on attend ${fr(want[i])}`);
+        if (i >= 0) fail(`à l'itération ${i}, la perte de test vaut ${num(r.test_loss[i])}, on attend ${fr(want[i])}`);
       },
     },
     {

@@ -3,7 +3,7 @@
  * checks-torch.ts), and the loop that runs them with a context.
  */
 import { Matrix } from "../array/matrix";
-import { D, K, N, Q, Failure, setVariant, close, descentChecks, fail, fixtures, fr, gradientChecks, initChecks, initOne, initTwo, isMatrix, number, predictChecks, shape } from "./checks";
+import { D, K, N, Q, Failure, setVariant, num, close, descentChecks, fail, fixtures, fr, gradientChecks, initChecks, initOne, initTwo, isMatrix, number, predictChecks, shape } from "./checks";
 import type { Check, CheckResult, Context, OneLayerParameters, TwoLayersParameters } from "./checks";
 import { torchChecks } from "./checks-torch";
 
@@ -19,7 +19,7 @@ export const CHECKS: Record<string, Check[]> = {
         for (let i = 0; i < N; i++) {
           let row = 0;
           for (let j = 0; j < K; j++) row += out.get(i, j);
-          if (!(Math.abs(row - 1) < 1e-9)) fail(`la ligne ${i} somme à ${row}, pas à 1`);
+          if (!(Math.abs(row - 1) < 1e-9)) fail(`la ligne ${i} somme à ${num(row)}, pas à 1`);
         }
       },
     },
@@ -37,13 +37,13 @@ export const CHECKS: Record<string, Check[]> = {
     { name: "valeur", title: "la perte du TP sur des valeurs fixées", run: async (ctx) => {
       const f = fixtures();
       const got = number(await ctx.fn(f.y, f.y_hat), "evaluate_loss(y, y_hat)"), want = await ctx.ref("evaluate_loss/valeur", (lib) => lib.evaluate_loss(f.y, f.y_hat));
-      if (!(Math.abs(got - want) <= 1e-9 * Math.abs(want))) fail(`evaluate_loss vaut ${got}, on attend ${fr(want)} : vérifiez les deux termes et la division par N`);
+      if (!(Math.abs(got - want) <= 1e-9 * Math.abs(want))) fail(`evaluate_loss vaut ${num(got)}, on attend ${fr(want)} : vérifiez les deux termes et la division par N`);
     } },
     { name: "epsilon", title: "finie quand ŷ vaut exactement 0 ou 1 (le +1e-16 dans les log)", run: async (ctx) => {
       const y = () => Matrix.from([[1, 0, 0]]), y_hat = () => Matrix.from([[0, 1, 0]]);
       const got = number(await ctx.fn(y(), y_hat()), "evaluate_loss([[1, 0, 0]], [[0, 1, 0]])"), want = await ctx.ref("evaluate_loss/epsilon", (lib) => lib.evaluate_loss(y(), y_hat()));
-      if (!Number.isFinite(got)) fail(`evaluate_loss vaut ${got} pour ŷ = (0, 1, 0) : ajoutez 1e-16 dans les log`);
-      if (!(Math.abs(got - want) <= 1e-9 * want)) fail(`evaluate_loss vaut ${got} pour y = (1, 0, 0), ŷ = (0, 1, 0), on attend ${fr(want, 4)}`);
+      if (!Number.isFinite(got)) fail(`evaluate_loss vaut ${num(got)} pour ŷ = (0, 1, 0) : ajoutez 1e-16 dans les log`);
+      if (!(Math.abs(got - want) <= 1e-9 * want)) fail(`evaluate_loss vaut ${num(got)} pour y = (1, 0, 0), ŷ = (0, 1, 0), on attend ${fr(want, 4)}`);
     } },
   ],
   partial_derivative_one_layer_nn: gradientChecks("partial_derivative_one_layer_nn", () => fixtures().one, [["dW", D, K, ""], ["db", 1, K, ""]], "de dimensions (D, K) et (1, K)"),
@@ -58,7 +58,7 @@ export const CHECKS: Record<string, Check[]> = {
     { name: "valeur", title: "la proportion des lignes où argmax(ŷ) = argmax(y) (consigne 7)", run: async (ctx) => {
       const f = fixtures();
       const got = number(await ctx.fn(f.y, f.y_hat), "accuracy(y, y_hat)"), want = await ctx.ref("accuracy/valeur", (lib) => lib.accuracy(f.y, f.y_hat));
-      if (!(Math.abs(got - want) <= 1e-12)) fail(`accuracy vaut ${got}, on attend ${fr(want, 4)} (une proportion entre 0 et 1, pas un pourcentage ni un nombre de lignes)`);
+      if (!(Math.abs(got - want) <= 1e-12)) fail(`accuracy vaut ${num(got)}, on attend ${fr(want, 4)} (une proportion entre 0 et 1, pas un pourcentage ni un nombre de lignes)`);
     } },
   ],
   init_two_layers_nn: initChecks("init_two_layers_nn", [D, Q, K], [["W1", D, Q, true], ["b1", 1, Q, false], ["W2", Q, K, true], ["b2", 1, K, false]]),
