@@ -38,6 +38,14 @@ TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
+class KernelGone(Exception):
+    """Raised in the main thread (by SIGUSR1 from the watch) when a killed or dead kernel leaves nbclient waiting."""
+
+
+def _kernel_gone(signum, frame):
+    raise KernelGone()
+
+
 def tree_usage(pid):
     """(CPU seconds incl. reaped children, RSS in MB, process count) of a process tree."""
     ticks, pages, count, todo, seen = 0, 0, 0, [pid], set()
@@ -69,6 +77,7 @@ class Watch:
         self.tripped = None  # "memory", "cpu", "processes"
         self.peak_mb, self.cpu, self.cell_start, self.cell_limit, self.wall_deadline = 0.0, 0.0, 0.0, None, None
         self.last_progress = time.time()
+        self.tripped_at, self.nudged, self.running = None, False, False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -90,6 +99,14 @@ class Watch:
             pid = self._pid()
             if pid is None:
                 continue
+            proc = getattr(getattr(self.km, "provisioner", None), "process", None)
+            if self.running and not self.tripped and proc is not None and proc.poll() is not None:
+                self.tripped, self.tripped_at = "died", time.time()
+            if self.tripped and self.running and not self.nudged and time.time() - (self.tripped_at or 0) > 5:
+                # The kernel is gone but nbclient still waits: wake the main thread.
+                self.nudged = True
+                os.kill(os.getpid(), signal.SIGUSR1)
+                continue
             cpu, rss, count = tree_usage(pid)
             if cpu > self.cpu:
                 self.last_progress = time.time()
@@ -105,7 +122,7 @@ class Watch:
             elif self.wall_deadline is not None and (time.time() > self.wall_deadline or time.time() - self.last_progress > IDLE_S):
                 why = "wall"  # stuck: no CPU used for IDLE_S (sleep, a lost message), or far over the limit in wall time
             if why and not self.tripped:
-                self.tripped = why
+                self.tripped, self.tripped_at = why, time.time()
                 try:
                     os.killpg(os.getpgid(pid), signal.SIGKILL)
                 except (ProcessLookupError, PermissionError):
@@ -149,6 +166,7 @@ def main():
     ap.add_argument("--output-cap", type=int, default=200_000, help="bytes of output kept per cell")
     args = ap.parse_args()
     CappedClient.cap = args.output_cap
+    signal.signal(signal.SIGUSR1, _kernel_gone)
 
     nb = nbformat.read(args.notebook, as_version=4)
     student_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
@@ -180,9 +198,12 @@ def main():
         cell = nb.cells[index]
         client.timeout = max(1, int(cpu_limit * wall_factor + 30))
         watch.start_cell(cpu_limit, cpu_limit * wall_factor + 40)
+        watch.running = True
         try:
             client.execute_cell(cell, index)
             status, message = ("ok", "") if not watch.tripped else outcome("dead", cell, watch, cpu_limit)
+        except KernelGone:
+            status, message = outcome("dead", cell, watch, cpu_limit)
         except CellTimeoutError:
             status, message = outcome("timeout", cell, watch, cpu_limit)
         except DeadKernelError:
@@ -190,6 +211,8 @@ def main():
         except CellExecutionError:
             time.sleep(AFTER_FAILURE_S)
             status, message = outcome("error", cell, watch, cpu_limit)
+        finally:
+            watch.running = False
         return status, message, watch.cell_cpu()
 
     position = 0  # next student cell to run (index into student_cells)
@@ -229,7 +252,7 @@ def main():
                             restart = True
                 finally:
                     watch.stop()
-        except DeadKernelError:
+        except (DeadKernelError, KernelGone):
             restart = True
         except RuntimeError as e:  # the kernel did not even start
             write_atomic(args.result, json.dumps({"ok": False, "error": "le noyau n'a pas démarré : %s" % e}))
