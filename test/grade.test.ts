@@ -70,6 +70,9 @@ describe("nn-workbook grade: bad input", () => {
       [["grade", join(dir, "nope")], /nope: not a folder of submissions/],
       [["grade", dir, "--timeout", "soon"], /--timeout must be a positive number, got 'soon'/],
       [["grade", dir, "--points", join(dir, "missing.json")], /missing\.json: cannot read the points file/],
+      [["grade", dir, "--shard", "3/2"], /--shard must be K\/N with 1 ≤ K ≤ N/],
+      [["grade", "merge", dir], /grade merge needs --out DIR/],
+      [["grade", "merge", dir, join(dir, "other"), "--out", join(dir, "m")], /grades\.csv is missing: is this an output folder/],
     ] as [string[], RegExp][]) {
       const r = cli(...args);
       assert.equal(r.status, 2, args.join(" "));
