@@ -76,7 +76,7 @@ class Watch:
         self.km, self.cap_mb, self.max_procs = km, cap_mb, max_procs
         self.tripped = None  # "memory", "cpu", "processes"
         self.peak_mb, self.cpu, self.cell_start, self.cell_limit, self.wall_deadline = 0.0, 0.0, 0.0, None, None
-        self.last_progress = time.time()
+        self.last_progress, self.progress_cpu = time.time(), 0.0
         self.tripped_at, self.nudged, self.running = None, False, False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -89,7 +89,7 @@ class Watch:
     def start_cell(self, cpu_limit, wall_limit):
         self.cell_start, self.cell_limit = self.cpu, cpu_limit
         self.wall_deadline = time.time() + wall_limit
-        self.last_progress = time.time()
+        self.last_progress, self.progress_cpu = time.time(), self.cpu
 
     def cell_cpu(self):
         return self.cpu - self.cell_start
@@ -108,8 +108,9 @@ class Watch:
                 os.kill(os.getpid(), signal.SIGUSR1)
                 continue
             cpu, rss, count = tree_usage(pid)
-            if cpu > self.cpu:
-                self.last_progress = time.time()
+            # Progress is half a CPU second at least (the kernel's wrapper alone ticks now and then).
+            if cpu - self.progress_cpu >= 0.5:
+                self.progress_cpu, self.last_progress = cpu, time.time()
             self.cpu = max(self.cpu, cpu)
             self.peak_mb = max(self.peak_mb, rss)
             why = None
