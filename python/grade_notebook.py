@@ -226,10 +226,12 @@ def main():
         client = CappedClient(nb, km=km, timeout=int(args.cell_cpu), shutdown_kernel="immediate",
                               resources={"metadata": {"path": args.cwd}}, allow_errors=False)
         restart = False
-        watch = None
+        # Watching from the start: a kernel that dies while Jupyter waits for it to start is noticed too.
+        watch = Watch(km, args.memory_mb, args.processes)
+        watch.running = True
         try:
             with client.setup_kernel():
-                watch = Watch(client.km, args.memory_mb, args.processes)
+                watch.running = False
                 try:
                     run(client, guard_index, args.cell_cpu, watch)
                     for index in (worked if sessions > 1 else []):
@@ -259,8 +261,8 @@ def main():
             write_atomic(args.result, json.dumps({"ok": False, "error": "le noyau n'a pas démarré : %s" % e}))
             return 1
         finally:
-            if watch is not None:
-                cpu_used += watch.cpu
+            watch.stop()
+            cpu_used += watch.cpu
             # nbclient leaves a kernel manager it did not create running: stop this kernel here.
             try:
                 km.shutdown_kernel(now=True)
