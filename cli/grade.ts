@@ -242,7 +242,8 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
         mkdirSync(executed, { recursive: true });
         const args = [copy, "--output", join(executed, name), "--cwd", job, "--kernel", "nnwb-grade", "--ipc-dir", ipc,
           "--cell-cpu", String(opts.cellTimeout), "--budget-cpu", String(opts.budget), "--memory-mb", String(opts.memoryMb)];
-        const r = await runGradeNotebook(args, env, job, (opts.budget * 10 + 600) * 1000);
+        // Last resort (the runner enforces the CPU limits itself): a runner stuck on a dead kernel still ends.
+        const r = await runGradeNotebook(args, env, job, (opts.budget * 3 + 300) * 1000);
         cpu += r.cpu_seconds ?? 0;
         const code = nb.cells.map((c, i) => ({ cell: i + 1, source: c.cell_type === "code" ? sourceText(c.source) : "" })).filter((c) => c.source);
         const ex = extractDeclarations(code, [...GRADED_FUNCTIONS, "MLP"]);
