@@ -1,35 +1,57 @@
 /**
  * `nn-workbook grade <submissions>`: runs each student's notebooks with the
- * project's TypeScript kernel in a sandbox of its own (a temporary folder
- * with the shipped data; with bubblewrap, the rest of the disk is read-only),
- * under a time limit per cell, a time budget per notebook and a memory cap,
- * then scores the grader's checks of every handout function. Writes
- * grades.csv (one row per student) and one French feedback file per student.
+ * project's TypeScript kernel in a closed sandbox (cli/grading/sandbox.ts),
+ * for the executed copies and the feedback on failing cells, then checks
+ * every handout function from outside the student's process: the
+ * declarations of the notebook run in a second sandbox that answers calls
+ * over a pipe, and the grader compares the answers with the teacher's
+ * reference in its own memory (cli/grading/harness.ts). Limits are in CPU
+ * seconds. Writes grades.csv (one row per student), usage.csv (CPU, wall
+ * time, memory per student) and one French feedback file per student.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { parseArgs } from "node:util";
-import { ROOT, projectLayout, projectPython, UsageError } from "./paths";
+import { ROOT, projectPython, UsageError } from "./paths";
 import { debianProgram } from "./debian";
 import { sourceText, writeAtomic } from "./notebook-json";
 import type { Notebook } from "./notebook-json";
-import { CHECKS, GRADED_FUNCTIONS } from "../lib/grading/checks";
+import { CHECKS, CHECK_IDS, GRADED_FUNCTIONS } from "../lib/grading/registry";
 import type { CheckResult } from "../lib/grading/checks";
-import { GRADE_MARKER } from "../lib/grading";
+import { reference, initReference } from "../lib/grading/reference";
+import { extractDeclarations } from "./grading/extract";
+import { studentLibDir, privateDir } from "./grading/sandbox";
+import type { KernelSandbox } from "./grading/kernel-wrapper";
+import { ReferenceCache, Submission, checkFunction, writeModule } from "./grading/harness";
+import type { HarnessLimits } from "./grading/harness";
+import { frenchTypography } from "./grading/typography";
+import { writeExpected } from "./grading/expected";
+import { mergeCommand } from "./grading/merge";
 
-export const GRADE_HELP = `nn-workbook grade <submissions-dir> [--out DIR] [--timeout S] [--budget S] [--memory MB] [--jobs N] [--points FILE]
+export const GRADE_HELP = `nn-workbook grade <submissions-dir> [--out DIR] [--timeout S] [--budget S] [--memory MB] [--jobs N] [--points FILE] [--shard K/N]
+nn-workbook grade merge <out-dir>... --out DIR
+nn-workbook grade --write-expected
   Grades every submission of <submissions-dir>: a .ipynb file per student
   (named after the student) or a folder per student holding .ipynb files.
   Each notebook runs in its own sandbox; each check of each handout function
-  scores on its own. Writes DIR/grades.csv, DIR/feedback/<student>.md and the
-  executed notebooks in DIR/executed/ (default DIR: out/grades).
-    --timeout S   seconds per cell before the kernel is killed (default 120)
-    --budget S    seconds for all the cells of one notebook (default 900)
+  scores on its own, from outside the student's process. Writes
+  DIR/grades.csv, DIR/usage.csv, DIR/feedback/<student>.md and the executed
+  notebooks in DIR/executed/ (default DIR: out/grades).
+    --timeout S   CPU seconds per cell, and per call of a checked function (default 120)
+    --budget S    CPU seconds for all the cells of one notebook (default 900)
     --memory MB   memory cap of one kernel (default 2048)
-    --jobs N      notebooks graded at once (default 1)
-    --points FILE points per check (default grading/points.json)`;
+    --jobs N      students graded at once (default 1)
+    --points FILE points per check (default grading/points.json)
+    --variant V   the checks' inputs (a number ≥ 1; default: a random one, saved in DIR/run.json)
+    --shard K/N   grade only the K-th of N shares of the students (for several machines;
+                  put the shares together with 'grade merge')
+  merge: puts several output folders of the same class together (grades.csv,
+  usage.csv, feedback/, executed/); refuses students graded twice and
+  different points.
+  --write-expected: stores the self-checks' expected values (grading/expected.json)
+  from the teacher's reference.`;
 
 export interface GradeOptions {
   outDir: string;
@@ -38,6 +60,10 @@ export interface GradeOptions {
   memoryMb: number;
   jobs: number;
   pointsFile: string;
+  /** Which inputs the checks use (≥ 1; a random one when not given): not the self-check's, whose answers the students' lib stores. */
+  variant?: number;
+  /** [k, n]: grade the students whose index i (in name order) has i % n === k - 1. */
+  shard?: [number, number];
 }
 
 /** One check as scored for one student. */
@@ -50,9 +76,10 @@ export interface NotebookReport {
   file: string;
   /** Why the notebook could not be run at all (unreadable file…). */
   error?: string;
-  cells: { cell: number; status: string; message: string; source: string }[];
+  cells: { cell: number; status: string; message: string; source: string; cpu?: number }[];
   not_run: number[];
   seconds: number;
+  cpu_seconds?: number;
 }
 
 export interface StudentGrade {
@@ -61,12 +88,16 @@ export interface StudentGrade {
   total: number;
   max: number;
   notebooks: NotebookReport[];
+  /** CPU seconds of the student's kernels and check sandboxes. */
+  cpuSeconds: number;
+  wallSeconds: number;
+  peakMb: number;
 }
 
-/** bubblewrap (installed with apt when missing and allowed), if it can run here; undefined otherwise. */
+/** bubblewrap (installed with apt when missing and allowed), if it can run the grader's sandbox here; undefined otherwise. */
 export function bubblewrap(): string | undefined {
   const found = debianProgram(["/usr/bin/bwrap", "/bin/bwrap"], "bubblewrap");
-  if (found && spawnSync(found, ["--ro-bind", "/", "/", "true"], { stdio: "ignore" }).status !== 0) return undefined;
+  if (found && spawnSync(found, ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", ...(existsSync("/usr/lib64") ? ["--symlink", "usr/lib64", "/lib64"] : []), "--", "/usr/bin/true"], { stdio: "ignore" }).status !== 0) return undefined;
   return found;
 }
 
@@ -78,7 +109,7 @@ export function loadPoints(file: string): (id: string) => number {
   } catch (e) {
     throw new UsageError(`${file}: cannot read the points file (${(e as Error).message})`);
   }
-  const known = new Set(GRADED_FUNCTIONS.flatMap((f) => CHECKS[f].map((c) => `${f}/${c.name}`)));
+  const known = new Set(CHECK_IDS);
   for (const [id, p] of Object.entries(config.points ?? {})) {
     if (!known.has(id)) throw new UsageError(`${file}: unknown check '${id}'; checks are: ${[...known].join(", ")}`);
     if (!(typeof p === "number" && p >= 0)) throw new UsageError(`${file}: points of '${id}' must be a number ≥ 0`);
@@ -103,36 +134,14 @@ export function submissions(dir: string): Map<string, string[]> {
   return out;
 }
 
-/** Graded functions a notebook declares (function f, const f =, let f =). */
-export function declaredFunctions(nb: Notebook): string[] {
-  const code = nb.cells.filter((c) => c.cell_type === "code").map((c) => sourceText(c.source)).join("\n");
-  return GRADED_FUNCTIONS.filter((f) => new RegExp(`(?:function\\s*\\*?\\s*|(?:const|let|var)\\s+)${f}\\b`).test(code));
-}
-
-/** A sandbox folder laid out like the project: notebooks/, a copy of data/, links to dist/ and node_modules/. */
-function makeSandbox(root: string, notebook: string): { dir: string; notebook: string } {
-  const dir = mkdtempSync(join(root, "sb-"));
-  mkdirSync(join(dir, "notebooks"));
-  mkdirSync(join(dir, "tmp"));
-  projectLayout(dir, "copy");
-  const copy = join(dir, "notebooks", basename(notebook));
-  cpSync(notebook, copy);
-  return { dir, notebook: copy };
-}
-
-/** The kernelspec the grader runs: tslab inside bubblewrap, only the sandbox writable. */
-function writeKernelSpec(jupyterPath: string, bwrap: string | undefined, memoryMb: number): void {
-  const tslab = [process.execPath, `--max-old-space-size=${Math.max(256, Math.round(memoryMb))}`, join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"];
-  // The sandbox folder is bound by the wrapper script (it knows the cwd jupyter gives it).
-  mkdirSync(jupyterPath, { recursive: true });
-  const wrapper = join(jupyterPath, "nnwb-grade-kernel.sh");
-  const jail = bwrap
-    ? `exec "${bwrap}" --ro-bind / / --bind "$SB" "$SB" --dev /dev --proc /proc --unshare-pid --unshare-ipc --die-with-parent --chdir "$PWD" --setenv TMPDIR "$SB/tmp" -- "$@"`
-    : `export TMPDIR="$SB/tmp"; exec "$@"`;
-  writeFileSync(wrapper, `#!/bin/sh\n# nn-workbook grade: the sandbox is the folder above the notebook's (cwd).\nSB="$(dirname "$PWD")"\n${jail}\n`, { mode: 0o755 });
-  const spec = join(jupyterPath, "kernels", "nnwb-grade");
-  mkdirSync(spec, { recursive: true });
-  writeFileSync(join(spec, "kernel.json"), JSON.stringify({ argv: [wrapper, ...tslab], display_name: "TypeScript (grading)", language: "typescript" }));
+/**
+ * Graded functions a notebook's module takes from the course lib instead of
+ * defining them: `import { softmax } from "../dist/lib"`, `lib.softmax(…)`,
+ * `require("../dist/lib").softmax`. The students' lib has none of them.
+ */
+export function solutionImports(js: string): string[] {
+  // In the transpiled module a lib call reads dist_1.softmax, lib.softmax or require("…").softmax.
+  return GRADED_FUNCTIONS.filter((f) => new RegExp(`(?:\\)|\\b(?!exports\\b)\\w+)\\.${f}\\b`).test(js));
 }
 
 interface RunnerResult {
@@ -140,25 +149,28 @@ interface RunnerResult {
   error?: string;
   cells: NotebookReport["cells"];
   not_run: number[];
-  checks: Record<string, { results?: CheckResult[]; status?: string; message?: string }>;
   seconds: number;
+  cpu_seconds?: number;
 }
 
-function runGradeNotebook(args: string[], env: NodeJS.ProcessEnv, limitMs: number): Promise<RunnerResult> {
+/** Runs python/grade_notebook.py; its output goes to a capped file, its result to a file: nothing unbounded in this process. */
+function runGradeNotebook(args: string[], env: NodeJS.ProcessEnv, dir: string, limitMs: number): Promise<RunnerResult> {
   return new Promise((done) => {
-    const child = spawn(projectPython(), [join(ROOT, "python", "grade_notebook.py"), ...args], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "", stderr = "";
-    child.stdout.on("data", (b: Buffer) => (stdout += b));
-    child.stderr.on("data", (b: Buffer) => (stderr += b));
-    // A last resort: the runner enforces the limits itself.
+    const logFile = join(dir, "runner.log"), resultFile = join(dir, "result.json");
+    const log = openSync(logFile, "w");
+    const child = spawn("/usr/bin/prlimit", ["--fsize=60000000", "--", projectPython(), join(ROOT, "python", "grade_notebook.py"), ...args, "--result", resultFile],
+      { env, stdio: ["ignore", log, log], detached: true });
+    closeSync(log);
+    // A last resort: the runner enforces the limits itself, in CPU seconds.
     const timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ } }, limitMs);
     child.on("close", (code) => {
       clearTimeout(timer);
-      const line = stdout.trim().split("\n").pop() ?? "";
       try {
-        done(JSON.parse(line) as RunnerResult);
+        done(JSON.parse(readFileSync(resultFile, "utf8")) as RunnerResult);
       } catch {
-        done({ ok: false, error: `le correcteur n'a pas pu exécuter ce cahier (code ${code}) : ${stderr.trim().slice(-800)}`, cells: [], not_run: [], checks: {}, seconds: 0 });
+        let tail = "";
+        try { tail = readFileSync(logFile, "utf8").slice(-800); } catch { /* none */ }
+        done({ ok: false, error: `le correcteur n'a pas pu exécuter ce cahier (code ${code}) : ${tail.trim()}`, cells: [], not_run: [], seconds: 0 });
       }
     });
   });
@@ -171,86 +183,133 @@ async function pool<T>(items: T[], jobs: number, work: (item: T) => Promise<void
   }));
 }
 
-/** Grades every submission of `dir`; writes grades.csv, feedback and executed notebooks. */
+/** The students of this shard, in name order. */
+export function shardOf<T>(students: T[], shard: [number, number] | undefined): T[] {
+  if (!shard) return students;
+  const [k, n] = shard;
+  return students.filter((_, i) => i % n === k - 1);
+}
+
+/** Grades every submission of `dir`; writes grades.csv, usage.csv, feedback and executed notebooks. */
 export async function grade(dir: string, opts: GradeOptions, log: (line: string) => void = () => {}): Promise<StudentGrade[]> {
-  const students = submissions(resolve(dir));
+  const all = submissions(resolve(dir));
+  const students = shardOf([...all.keys()], opts.shard);
   const points = loadPoints(opts.pointsFile);
   const bwrap = bubblewrap();
-  if (!bwrap) log("warning: bubblewrap (bwrap) is not available: notebooks run without a read-only file system around their folder (sudo apt install bubblewrap)");
+  if (!bwrap) throw new UsageError("bubblewrap (bwrap) cannot run a sandbox here: grading needs it (sudo apt install bubblewrap; user namespaces must be allowed)");
   const work = mkdtempSync(join(tmpdir(), "nnwb-grade-"));
+  const studentLib = studentLibDir(join(work, "student-lib"));
   const jupyterPath = join(work, "jupyter");
-  writeKernelSpec(jupyterPath, bwrap, opts.memoryMb);
-  const env = { ...process.env, JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: join(work, "runtime"), PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+  const spec = join(jupyterPath, "kernels", "nnwb-grade");
+  mkdirSync(spec, { recursive: true });
+  writeFileSync(join(spec, "kernel.json"), JSON.stringify({
+    argv: [process.execPath, join(ROOT, "dist", "cli", "grading", "kernel-wrapper.js"), "{connection_file}"], display_name: "TypeScript (grading)", language: "typescript", interrupt_mode: "signal",
+  }));
+  const sandbox: KernelSandbox = { bwrap, studentLib, tmpfsMb: 256, memoryMb: opts.memoryMb, outputBytes: 50_000_000 };
+  const env = { ...process.env, JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: join(work, "runtime"), PYDEVD_DISABLE_FILE_VALIDATION: "1", NNWB_SANDBOX: JSON.stringify(sandbox) };
+  const limits: HarnessLimits = { callCpuSeconds: opts.cellTimeout, memoryMb: opts.memoryMb, processes: 64, tmpfsMb: 256, outputBytes: 5_000_000 };
   mkdirSync(join(opts.outDir, "executed"), { recursive: true });
   mkdirSync(join(opts.outDir, "feedback"), { recursive: true });
+  await initReference();
+  const ref = new ReferenceCache(reference);
+  const variant = opts.variant ?? 1 + Math.floor(Math.random() * 100000);
+  writeAtomic(join(opts.outDir, "run.json"), JSON.stringify({ variant }) + "\n");
+  // merge compares the points of the shares.
+  writeAtomic(join(opts.outDir, "points.json"), readFileSync(opts.pointsFile, "utf8"));
 
-  const reports = new Map<string, { report: NotebookReport; checks: RunnerResult["checks"] }[]>();
-  const jobs: { student: string; file: string }[] = [];
-  for (const [student, files] of students) {
-    reports.set(student, []);
-    for (const file of files) jobs.push({ student, file });
-  }
+  const grades = new Map<string, StudentGrade>();
   try {
-    await pool(jobs, opts.jobs, async ({ student, file }) => {
-      const name = basename(file);
-      let nb: Notebook;
-      try {
-        nb = JSON.parse(readFileSync(file, "utf8")) as Notebook;
-        if (!Array.isArray(nb.cells)) throw new Error("no list of cells");
-      } catch (e) {
-        reports.get(student)!.push({ report: { file: name, error: `fichier illisible, ce n'est pas un cahier Jupyter valide (${(e as Error).message.slice(0, 200)})`, cells: [], not_run: [], seconds: 0 }, checks: {} });
-        log(`${student}/${name}: unreadable`);
-        return;
-      }
-      const sandbox = makeSandbox(work, file);
-      const executed = join(opts.outDir, "executed", student);
-      mkdirSync(executed, { recursive: true });
-      const args = [sandbox.notebook, "--output", join(executed, name), "--cwd", join(sandbox.dir, "notebooks"), "--kernel", "nnwb-grade",
-        "--cell-timeout", String(opts.cellTimeout), "--budget", String(opts.budget), "--check-timeout", String(opts.cellTimeout),
-        "--memory-mb", String(opts.memoryMb), "--grading-module", join(ROOT, "dist", "lib", "grading"), "--marker", GRADE_MARKER, "--functions", declaredFunctions(nb).join(",")];
+    await pool(students, opts.jobs, async (student) => {
       const t0 = Date.now();
-      const r = await runGradeNotebook(args, env, (opts.budget * 3 + opts.cellTimeout * (GRADED_FUNCTIONS.length + 2)) * 1000 + 60000);
-      rmSync(sandbox.dir, { recursive: true, force: true });
-      reports.get(student)!.push({ report: { file: name, error: r.ok ? undefined : r.error, cells: r.cells ?? [], not_run: r.not_run ?? [], seconds: r.seconds }, checks: r.checks ?? {} });
-      log(`${student}/${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      const mine = privateDir(work, `student-${students.indexOf(student)}`);
+      const runs: { report: NotebookReport; js?: string; declared: string[] }[] = [];
+      let cpu = 0, peak = 0;
+      for (const [n, file] of all.get(student)!.entries()) {
+        const name = basename(file);
+        let nb: Notebook;
+        try {
+          nb = JSON.parse(readFileSync(file, "utf8")) as Notebook;
+          if (!Array.isArray(nb.cells)) throw new Error("no list of cells");
+        } catch (e) {
+          runs.push({ report: { file: name, error: `fichier illisible, ce n'est pas un cahier Jupyter valide (${(e as Error).message.slice(0, 200)})`, cells: [], not_run: [], seconds: 0 }, declared: [] });
+          continue;
+        }
+        const job = privateDir(mine, `nb-${n}`);
+        const ipc = privateDir(job, "kernel");
+        const copy = join(job, "notebook.ipynb");
+        cpSync(file, copy);
+        const executed = join(opts.outDir, "executed", student);
+        mkdirSync(executed, { recursive: true });
+        const args = [copy, "--output", join(executed, name), "--cwd", job, "--kernel", "nnwb-grade", "--ipc-dir", ipc,
+          "--cell-cpu", String(opts.cellTimeout), "--budget-cpu", String(opts.budget), "--memory-mb", String(opts.memoryMb)];
+        // Last resort (the runner enforces the CPU limits itself): a runner stuck on a dead kernel still ends.
+        const r = await runGradeNotebook(args, env, job, (opts.budget * 3 + 300) * 1000);
+        cpu += r.cpu_seconds ?? 0;
+        const code = nb.cells.map((c, i) => ({ cell: i + 1, source: c.cell_type === "code" ? sourceText(c.source) : "" })).filter((c) => c.source);
+        const ex = extractDeclarations(code, [...GRADED_FUNCTIONS, "MLP"]);
+        runs.push({ report: { file: name, error: r.ok ? undefined : r.error, cells: r.cells ?? [], not_run: r.not_run ?? [], seconds: r.seconds, cpu_seconds: r.cpu_seconds }, js: ex.js, declared: ex.declared });
+        rmSync(copy, { force: true });
+      }
+      // Checks: each function from the last notebook that declares it, in a sandbox of that notebook's declarations.
+      const subs = new Map<number, Submission>();
+      const checks: ScoredCheck[] = [];
+      for (const fn of GRADED_FUNCTIONS) {
+        const at = runs.map((r, i) => (r.declared.includes(fn) ? i : -1)).filter((i) => i >= 0).pop();
+        let sub: Submission | undefined;
+        if (at !== undefined) {
+          if (!subs.has(at)) subs.set(at, new Submission(writeModule(privateDir(mine, `module-${at}`), runs[at].js!), studentLib, privateDir(mine, `sandbox-${at}`), limits, bwrap));
+          sub = subs.get(at);
+        }
+        const usesSolution = runs.some((r) => r.js && solutionImports(r.js).includes(fn));
+        const missing = usesSolution
+          ? `${fn} vient de la bibliothèque du cours (la solution de l'enseignant), absente de la copie des étudiants : à écrire vous-même`
+          : `${fn} n'est définie dans aucun cahier rendu`;
+        const results = sub
+          ? await checkFunction(sub, fn, ref, missing, variant)
+          : CHECKS[fn].map((c) => ({ id: `${fn}/${c.name}`, function: fn, title: c.title, ok: false, message: missing }));
+        for (const r of results) {
+          const max = points(r.id);
+          const message = usesSolution && !r.ok && !r.message.startsWith(fn + " vient") ? `${r.message} (${fn} appelle la solution de la bibliothèque, absente de la copie des étudiants)` : r.message;
+          checks.push({ ...r, message, points: r.ok ? max : 0, max });
+        }
+      }
+      for (const s of subs.values()) {
+        const u = s.close();
+        cpu += u.cpuSeconds;
+        peak = Math.max(peak, u.peakRssMb);
+      }
+      const total = checks.reduce((s, c) => s + c.points, 0), max = checks.reduce((s, c) => s + c.max, 0);
+      const g: StudentGrade = { student, checks, total, max, notebooks: runs.map((r) => r.report), cpuSeconds: Math.round(cpu * 10) / 10, wallSeconds: Math.round((Date.now() - t0) / 100) / 10, peakMb: Math.round(peak) };
+      grades.set(student, g);
+      writeAtomic(join(opts.outDir, "feedback", `${student}.md`), feedback(g));
+      if (!process.env.NNWB_GRADE_KEEP) rmSync(mine, { recursive: true, force: true });
+      log(`${student}: ${total} / ${max} (${g.wallSeconds.toFixed(1)} s, ${g.cpuSeconds.toFixed(1)} s CPU)`);
     });
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    // NNWB_GRADE_KEEP=1 keeps the sandboxes' folders (kernel logs) for debugging the grader.
+    if (process.env.NNWB_GRADE_KEEP) log(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
   }
+  const list = students.map((s) => grades.get(s)!).filter(Boolean);
+  writeAtomic(join(opts.outDir, "grades.csv"), gradesCsv(list));
+  writeAtomic(join(opts.outDir, "usage.csv"), usageCsv(list));
+  return list;
+}
 
-  const grades: StudentGrade[] = [];
-  for (const student of students.keys()) {
-    const runs = reports.get(student)!.sort((a, b) => a.report.file.localeCompare(b.report.file));
-    const checks: ScoredCheck[] = GRADED_FUNCTIONS.flatMap((fn) => {
-      const found = runs.find((r) => r.checks[fn])?.checks[fn];
-      return CHECKS[fn].map((c): ScoredCheck => {
-        const id = `${fn}/${c.name}`, max = points(id);
-        const result = found?.results?.find((x) => x.id === id);
-        if (result) return { ...result, points: result.ok ? max : 0, max };
-        const message = found ? (found.message ?? "").split("\n")[0].slice(0, 300) || "vérification impossible" : `${fn} n'est définie dans aucun cahier rendu`;
-        return { id, function: fn, title: c.title, ok: false, message: found ? `vérification impossible : ${message}` : message, points: 0, max };
-      });
-    });
-    const total = checks.reduce((s, c) => s + c.points, 0), max = checks.reduce((s, c) => s + c.max, 0);
-    const g: StudentGrade = { student, checks, total, max, notebooks: runs.map((r) => r.report) };
-    grades.push(g);
-    writeAtomic(join(opts.outDir, "feedback", `${student}.md`), feedback(g));
-  }
-  writeAtomic(join(opts.outDir, "grades.csv"), gradesCsv(grades));
-  return grades;
+export function usageCsv(grades: StudentGrade[]): string {
+  return ["student,cpu_seconds,wall_seconds,check_peak_mb", ...grades.map((g) => [g.student, g.cpuSeconds, g.wallSeconds, g.peakMb].map(csvField).join(","))].join("\n") + "\n";
 }
 
 const csvField = (v: string | number) => (/[",\n;]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 
 export function gradesCsv(grades: StudentGrade[]): string {
-  const ids = GRADED_FUNCTIONS.flatMap((f) => CHECKS[f].map((c) => `${f}/${c.name}`));
-  const rows = [["student", ...ids, "total", "max"]];
-  for (const g of grades) rows.push([g.student, ...ids.map((id) => String(g.checks.find((c) => c.id === id)?.points ?? 0)), String(g.total), String(g.max)]);
+  const rows = [["student", ...CHECK_IDS, "total", "max"]];
+  for (const g of grades) rows.push([g.student, ...CHECK_IDS.map((id) => String(g.checks.find((c) => c.id === id)?.points ?? 0)), String(g.total), String(g.max)]);
   return rows.map((r) => r.map(csvField).join(",")).join("\n") + "\n";
 }
 
 const STATUS: Record<string, string> = {
-  error: "erreur", timeout: "temps dépassé", memory: "mémoire dépassée", died: "noyau arrêté", skipped: "non exécutée",
+  error: "erreur", timeout: "temps dépassé", memory: "mémoire dépassée", died: "noyau arrêté", skipped: "non exécutée", processes: "trop de processus",
 };
 
 /** The line of an error report that says what went wrong: "TypeError: …", a compile error "3:36 - …", else the first. */
@@ -259,7 +318,19 @@ export function errorLine(message: string): string {
   return lines.find((l) => /^(?:[A-Z]\w*)?Error\b/.test(l)) ?? lines.find((l) => /^\d+:\d+ - /.test(l)) ?? lines[0] ?? "";
 }
 
-/** The feedback a student reads, in French. */
+/** "3 à 7, 9" for [3, 4, 5, 6, 7, 9]. */
+export function ranges(cells: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < cells.length; i++) {
+    let j = i;
+    while (j + 1 < cells.length && cells[j + 1] === cells[j] + 1) j++;
+    out.push(j > i ? `${cells[i]} à ${cells[j]}` : String(cells[i]));
+    i = j;
+  }
+  return out.join(", ");
+}
+
+/** The feedback a student reads, in French (French typography). */
 export function feedback(g: StudentGrade): string {
   const lines = [`# Correction — ${g.student}`, "", `**Note : ${g.total} / ${g.max}**`, ""];
   lines.push("## Exécution des cahiers", "");
@@ -269,12 +340,15 @@ export function feedback(g: StudentGrade): string {
       lines.push(`- \`${nb.file}\` : ${nb.error}`);
       continue;
     }
-    const bad = nb.cells.filter((c) => c.status !== "ok");
-    lines.push(`- \`${nb.file}\` : ${nb.cells.length} cellules de code exécutées en ${nb.seconds.toFixed(0)} s, ${bad.length ? `${bad.length} en échec` : "aucune en échec"}.`);
-    for (const c of bad) {
-      lines.push(`  - cellule ${c.cell} (${STATUS[c.status] ?? c.status}) : ${errorLine(c.message).slice(0, 300)}`);
-    }
+    const bad = nb.cells.filter((c) => c.status !== "ok" && c.status !== "skipped");
+    const skipped = nb.cells.filter((c) => c.status === "skipped").map((c) => c.cell);
+    const cpu = nb.cpu_seconds === undefined ? "" : ` (${nb.cpu_seconds.toFixed(0)} s de calcul)`;
+    lines.push(`- \`${nb.file}\` : ${nb.cells.length} cellules de code exécutées en ${nb.seconds.toFixed(0)} s${cpu}, ${bad.length ? `${bad.length} en échec` : "aucune en échec"}.`);
+    for (const c of bad) lines.push(`  - cellule ${c.cell} (${STATUS[c.status] ?? c.status}) : ${errorLine(c.message).slice(0, 300)}`);
+    if (skipped.length) lines.push(`  - ${skipped.length} cellules non exécutées, temps de calcul total du cahier dépassé : ${ranges(skipped)}`);
+    if (nb.not_run.length) lines.push(`  - ${nb.not_run.length} cellules jamais exécutées (le noyau n'a pas pu les atteindre) : ${ranges(nb.not_run)}`);
   }
+  lines.push("", "Les vérifications appellent vos fonctions elles-mêmes, dans un processus séparé : elles ne dépendent ni des cellules d'entraînement ni de ce que le cahier affiche.");
   lines.push("", "## Vérifications", "");
   for (const fn of GRADED_FUNCTIONS) {
     const cs = g.checks.filter((c) => c.function === fn);
@@ -283,19 +357,25 @@ export function feedback(g: StudentGrade): string {
     for (const c of cs) lines.push(`- ${c.ok ? "✔" : "✘"} ${c.title} (${c.points}/${c.max})${c.ok ? "" : ` : ${c.message}`}`);
     lines.push("");
   }
-  return lines.join("\n");
+  return frenchTypography(lines.join("\n"));
 }
 
 export async function gradeCommand(argv: string[]): Promise<number> {
+  if (argv[0] === "merge") return mergeCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
       out: { type: "string" }, timeout: { type: "string" }, budget: { type: "string" }, memory: { type: "string" },
-      jobs: { type: "string" }, points: { type: "string" }, help: { type: "boolean", short: "h" },
+      jobs: { type: "string" }, points: { type: "string" }, shard: { type: "string" }, variant: { type: "string" }, "write-expected": { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
     console.log(GRADE_HELP);
+    return 0;
+  }
+  if (values["write-expected"]) {
+    const file = await writeExpected(join(ROOT, "grading", "expected.json"));
+    console.log(`expected values of the self-checks: ${file}`);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError("grade needs one folder of submissions: nn-workbook grade <submissions-dir>");
@@ -305,6 +385,12 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     if (!(n > 0)) throw new UsageError(`--${what} must be a positive number, got '${v}'`);
     return n;
   };
+  let shard: [number, number] | undefined;
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+    if (!m || !(Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]))) throw new UsageError(`--shard must be K/N with 1 ≤ K ≤ N (e.g. 2/3), got '${values.shard}'`);
+    shard = [Number(m[1]), Number(m[2])];
+  }
   const opts: GradeOptions = {
     outDir: resolve(values.out ?? join(ROOT, "out", "grades")),
     cellTimeout: num(values.timeout, 120, "timeout"),
@@ -312,9 +398,10 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     memoryMb: num(values.memory, 2048, "memory"),
     jobs: Math.floor(num(values.jobs, 1, "jobs")),
     pointsFile: resolve(values.points ?? join(ROOT, "grading", "points.json")),
+    shard,
+    variant: values.variant === undefined ? undefined : Math.floor(num(values.variant, 1, "variant")),
   };
   const grades = await grade(positionals[0], opts, (l) => console.log(l));
-  for (const g of grades) console.log(`${g.student}: ${g.total} / ${g.max}`);
-  console.log(`grades: ${join(opts.outDir, "grades.csv")}, feedback: ${join(opts.outDir, "feedback")}/`);
+  console.log(`grades: ${join(opts.outDir, "grades.csv")}, feedback: ${join(opts.outDir, "feedback")}/ (${grades.length} students)`);
   return 0;
 }

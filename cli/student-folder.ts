@@ -23,10 +23,10 @@ const ENTRIES: Record<string, string> = {
 };
 
 /** Copied as they are when present (folders whole). */
-const ASSETS = ["native/binding.gyp", "native/src", "prebuilds", "python/requirements.txt", "python/requirements.in", "python/run_notebook.py", "data/digit-3-classes", "LICENSE"];
+const ASSETS = ["native/binding.gyp", "native/src", "prebuilds", "python/requirements.txt", "python/requirements.in", "python/run_notebook.py", "data/digit-3-classes", "grading/expected.json", "LICENSE"];
 
 /** The teacher's files: the handout's functions and what is built on them. */
-const SOLUTION_FILES = [/^lib\/nn\//, /^lib\/autograd\/(torch|mlp)\.ts$/, /^lib\/index\.ts$/, /^lib\/autograd\/index\.ts$/, /^lib\/source\//, /^cli\/(grade|assign|train|models|student-folder)\.ts$/, /^bench\//];
+const SOLUTION_FILES = [/^lib\/nn\//, /^lib\/grading\/reference\.ts$/, /^cli\/grading\//, /^lib\/autograd\/(torch|mlp)\.ts$/, /^lib\/index\.ts$/, /^lib\/autograd\/index\.ts$/, /^lib\/source\//, /^cli\/(grade|assign|train|models|student-folder)\.ts$/, /^bench\//];
 
 /** Files holding the handout's functions, whose bodies must appear nowhere in the student folder. */
 const GRADED_SOURCES = ["lib/nn/softmax.ts", "lib/nn/loss.ts", "lib/nn/accuracy.ts", "lib/nn/one-layer.ts", "lib/nn/two-layers.ts", "lib/autograd/torch.ts", "lib/autograd/mlp.ts"];

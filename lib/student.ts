@@ -14,3 +14,4 @@ export * from "./metrics";
 export * from "./training";
 export * from "./workbook";
 export * from "./answers";
+export { check } from "./grading";

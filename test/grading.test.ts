@@ -1,73 +1,169 @@
-/** The grader's checks on the lib's own functions (all pass) and on wrong ones (the right check fails, with a French reason). */
+/**
+ * The checks, without a sandbox: the reference (with the students'
+ * signatures) passes them all, live and against the stored expected.json;
+ * wrong functions fail the check that concerns them with a French reason;
+ * the submission extractor keeps declarations and drops calls.
+ */
 import { strict as assert } from "node:assert";
 import * as lib from "../lib";
-import * as autograd from "../lib/autograd";
-import { CHECKS, GRADED_FUNCTIONS, runChecks, checkReport } from "../lib/grading";
+import { initReference, reference } from "../lib/grading/reference";
+import { CHECKS, GRADED_FUNCTIONS, runChecksWith } from "../lib/grading/registry";
+import type { Context, ReferenceLib } from "../lib/grading/checks";
+import { checkReport, runChecks, valueHooks } from "../lib/grading";
+import { decode } from "../lib/grading/wire";
+import type { Wire } from "../lib/grading/wire";
+import { expectedValues } from "../cli/grading/expected";
+import { MlpStandIn, solutions } from "../cli/grading/solutions";
+import { extractDeclarations } from "../cli/grading/extract";
+import { frenchTypography } from "../cli/grading/typography";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../cli/paths";
 
-const failedChecks = (name: string, fn: unknown) => runChecks(name, fn).filter((r) => !r.ok).map((r) => r.id);
+type Fn = (...args: unknown[]) => unknown;
+
+/** Runs the checks of `name` on a local function with the live reference (as the grader does, without the pipe). */
+async function live(name: string, fn: Fn, others: Record<string, Fn> = {}, variant = 0) {
+  return runChecksWith(name, (once): Context => ({
+    fn: async (...a) => fn(...a),
+    other: (n) => (others[n] ? async (...a: unknown[]) => others[n](...a) : undefined),
+    construct: async (_c, ...a) => new MlpStandIn(a as number[]),
+    tensor: (t) => t,
+    ref: async <T>(_k: string, compute: (l: ReferenceLib) => T) => compute(reference),
+    live: reference,
+    variant,
+    once,
+  }));
+}
+const failed = async (name: string, fn: Fn, others?: Record<string, Fn>) => (await live(name, fn, others)).filter((r) => !r.ok).map((r) => r.id);
 
 describe("grading checks", function () {
-  this.timeout(60000);
-  before(async () => void (await autograd.initBackend("wasm")));
+  this.timeout(120000);
+  const sol = solutions();
+  before(initReference);
 
-  it("cover every graded function of the handout, parts 1 to 3", () => {
+  it("cover every graded function of the handout, parts 1 to 3, and the MLP", () => {
     assert.deepEqual(GRADED_FUNCTIONS, [
-      "softmax", "predict_one_layer_nn", "evaluate_loss", "partial_derivative_one_layer_nn", "gradient_descent_one_layer_nn",
-      "predict_two_layers_nn", "partial_derivative_two_layers_nn", "gradient_descent_two_layers_nn",
-      "predict_two_layers_nn_torch", "evaluate_loss_torch", "gradient_descent_torch",
+      "init_one_layer_nn", "softmax", "predict_one_layer_nn", "evaluate_loss", "partial_derivative_one_layer_nn", "gradient_descent_one_layer_nn", "accuracy",
+      "init_two_layers_nn", "predict_two_layers_nn", "partial_derivative_two_layers_nn", "gradient_descent_two_layers_nn",
+      "to_torch_parameters", "predict_two_layers_nn_torch", "evaluate_loss_torch", "gradient_descent_torch", "gradient_descent_torch_optim", "MLP",
     ]);
+    const points = JSON.parse(readFileSync(join(ROOT, "grading", "points.json"), "utf8")) as { points: Record<string, number> };
+    const ids = GRADED_FUNCTIONS.flatMap((f) => CHECKS[f].map((c) => `${f}/${c.name}`));
+    assert.deepEqual(Object.keys(points.points).sort(), [...ids].sort(), "points.json lists every check");
   });
 
-  it("the lib's functions pass every check", () => {
-    const all = { ...lib, ...autograd } as Record<string, unknown>;
-    for (const name of GRADED_FUNCTIONS) assert.deepEqual(failedChecks(name, all[name]), [], name);
+  it("the reference passes every check; the stored expected.json is what it computes", async () => {
+    const values = await expectedValues(); // throws if the reference fails a check
+    const stored = JSON.parse(readFileSync(join(ROOT, "grading", "expected.json"), "utf8")) as { values: Record<string, unknown> };
+    assert.deepEqual(Object.keys(stored.values).sort(), Object.keys(values).sort(), "grading/expected.json is up to date (nn-workbook grade --write-expected)");
+    for (const k of Object.keys(values)) assert.deepEqual(stored.values[k], JSON.parse(JSON.stringify(values[k])), k);
   });
 
-  it("a wrong function fails the check that concerns it, and says why in French", () => {
-    // softmax without the max subtraction: right values, NaN for z = 1000.
+  it("the grader's inputs (another variant) are not the stored ones, and the reference passes them too", async () => {
+    const cache = new Map<string, unknown>();
+    for (const name of GRADED_FUNCTIONS.filter((f) => f !== "MLP")) {
+      const r = await runChecksWith(name, (once): Context => ({
+        fn: async (...a) => sol[name](...a), other: () => undefined, construct: async (_c, ...a) => new MlpStandIn(a as number[]), tensor: (t) => t,
+        ref: async <T>(k: string, compute: (l: ReferenceLib) => T) => { const v = compute(reference); cache.set(k, v); return v; }, live: reference, variant: 7, once,
+      }));
+      assert.deepEqual(r.filter((c) => !c.ok).map((c) => `${c.id}: ${c.message}`), [], name);
+    }
+    const stored = JSON.parse(readFileSync(join(ROOT, "grading", "expected.json"), "utf8")) as { values: Record<string, unknown> };
+    const softmax = cache.get("softmax/z") as lib.Matrix;
+    const storedSoftmax = decode(stored.values["softmax/z"] as Wire, valueHooks) as lib.Matrix;
+    assert.equal(storedSoftmax.rows, softmax.rows);
+    assert.notDeepEqual(Array.from(softmax.data), Array.from(storedSoftmax.data), "variant 7 has other inputs than the stored ones");
+  });
+
+  it("the self-check (stored values) passes the lib's own functions and names what is wrong in a French report", async () => {
+    for (const name of ["softmax", "predict_one_layer_nn", "evaluate_loss", "partial_derivative_two_layers_nn", "accuracy"]) {
+      const results = await runChecks(name, (lib as unknown as Record<string, unknown>)[name]);
+      assert.deepEqual(results.filter((r) => !r.ok).map((r) => r.message), [], name);
+    }
     const naive = (z: lib.Matrix) => { const e = lib.exp(z); return lib.div(e, lib.sum(e, 1)); };
-    assert.deepEqual(failedChecks("softmax", naive), ["softmax/grandes-valeurs"]);
+    const report = checkReport(await runChecks("softmax", naive));
+    assert.match(report, /✘ softmax\u00a0: 3\/4 vérifications réussies/);
+    assert.match(report, /contient NaN ou Infinity/);
+  });
+
+  it("a wrong function fails the check that concerns it, and says why in French", async () => {
+    const naive = (z: lib.Matrix) => { const e = lib.exp(z); return lib.div(e, lib.sum(e, 1)); };
+    assert.deepEqual(await failed("softmax", naive as Fn), ["softmax/grandes-valeurs"]);
     const noEpsilon = (y: lib.Matrix, p: lib.Matrix) => -lib.sum(lib.add(lib.mul(y, lib.log(p)), lib.mul(lib.sub(lib.mul(y, -1), -1), lib.log(lib.sub(lib.mul(p, -1), -1))))) / y.rows;
-    assert.deepEqual(failedChecks("evaluate_loss", noEpsilon), ["evaluate_loss/epsilon"]);
-    const swapped = (x: lib.Matrix, y: lib.Matrix, y_hat: lib.Matrix, p: lib.TwoLayersParameters) => {
+    assert.deepEqual(await failed("evaluate_loss", noEpsilon as Fn), ["evaluate_loss/epsilon"]);
+    const zeroDb1 = (x: lib.Matrix, y: lib.Matrix, y_hat: lib.Matrix, p: lib.TwoLayersParameters) => {
       const [dW1, db1, dW2, db2] = lib.partial_derivative_two_layers_nn(x, y, y_hat, p);
       return [dW1, lib.mul(db1, 0), dW2, db2];
     };
-    assert.deepEqual(failedChecks("partial_derivative_two_layers_nn", swapped), ["partial_derivative_two_layers_nn/db1"]);
-    const tooSlow = (x: lib.Matrix, y: lib.Matrix, p: lib.OneLayerParameters, n: number, eps: number, xt?: lib.Matrix, yt?: lib.Matrix) => lib.gradient_descent_one_layer_nn(x, y, p, n, eps / 2, xt, yt);
-    assert.deepEqual(failedChecks("gradient_descent_one_layer_nn", tooSlow), ["gradient_descent_one_layer_nn/perte-exacte", "gradient_descent_one_layer_nn/perte-test"]);
-    const report = checkReport(runChecks("evaluate_loss", noEpsilon));
-    assert.match(report, /✘ evaluate_loss : 1\/2 vérifications réussies/);
-    assert.match(report, /ajoutez 1e-16 dans les log/);
+    assert.deepEqual(await failed("partial_derivative_two_layers_nn", zeroDb1 as Fn), ["partial_derivative_two_layers_nn/db1"]);
+    const percent = (y: lib.Matrix, y_hat: lib.Matrix) => 100 * lib.accuracy(y, y_hat);
+    assert.deepEqual(await failed("accuracy", percent as Fn), ["accuracy/valeur"]);
+    const zeros = (D: number, K: number) => ({ W: new lib.Matrix(D, K), b: new lib.Matrix(1, K) });
+    assert.deepEqual(await failed("init_one_layer_nn", zeros as Fn), ["init_one_layer_nn/echelle"]);
   });
 
-  it("part 3: a wrong loss or learning rate fails its check", () => {
-    const scaled = (y: autograd.tf.Tensor2D, p: autograd.tf.Tensor2D) => autograd.tf.mul(autograd.evaluate_loss_torch(y, p), 1.01);
-    assert.deepEqual(failedChecks("evaluate_loss_torch", scaled), ["evaluate_loss_torch/valeur"]);
-    const fast: typeof autograd.gradient_descent_torch = (x, y, m, h, n, e, xt, yt) => autograd.gradient_descent_torch(x, y, m, h, n, (e ?? 1e-4) * 2, xt, yt);
-    assert.deepEqual(failedChecks("gradient_descent_torch", fast), ["gradient_descent_torch/perte-exacte"]);
-  });
-
-  it("a function that overwrites its inputs is judged against untouched ones and spoils no later check", () => {
-    const wipes = (X: lib.Matrix, p: lib.OneLayerParameters) => { X.data.fill(0); return lib.predict_one_layer_nn(X, p); };
-    assert.deepEqual(failedChecks("predict_one_layer_nn", wipes), ["predict_one_layer_nn/valeurs"]);
-    const wipesData = (x: lib.Matrix, y: lib.Matrix, p: lib.OneLayerParameters, n: number, e: number, xt?: lib.Matrix, yt?: lib.Matrix) => {
-      x.data.fill(0);
-      return lib.gradient_descent_one_layer_nn(x, y, p, n, e, xt, yt);
+  it("a descent with a wrong gradient says the gradient is to blame; a wrong step says so too", async () => {
+    const twice: Fn = (x, y, y_hat, p) => { const [dW, db] = reference.partial_derivative_one_layer_nn(x as lib.Matrix, y as lib.Matrix, y_hat as lib.Matrix, p as lib.OneLayerParameters); return [lib.mul(dW, 2), db]; };
+    // The student's descent uses their own (wrong) gradient.
+    const descentWith = (grad: Fn, step = 1): Fn => (x, y, p, n, eps, xt, yt) => {
+      let q = p as lib.OneLayerParameters;
+      const train: number[] = [], test: number[] = [];
+      for (let i = 0; i < (n as number); i++) {
+        const y_hat = reference.predict_one_layer_nn(x as lib.Matrix, q);
+        train.push(reference.evaluate_loss(y as lib.Matrix, y_hat));
+        if (xt) test.push(reference.evaluate_loss(yt as lib.Matrix, reference.predict_one_layer_nn(xt as lib.Matrix, q)));
+        const [dW, db] = grad(x, y, y_hat, q) as lib.Matrix[];
+        q = { W: lib.sub(q.W, lib.mul(dW, (eps as number) * step)), b: lib.sub(q.b, lib.mul(db, (eps as number) * step)) };
+      }
+      return [q, train, test];
     };
-    assert.ok(failedChecks("gradient_descent_one_layer_nn", wipesData).includes("gradient_descent_one_layer_nn/perte-exacte"));
-    for (const name of ["predict_one_layer_nn", "gradient_descent_one_layer_nn"]) assert.deepEqual(failedChecks(name, (lib as Record<string, unknown>)[name]), [], name);
+    const r = await live("gradient_descent_one_layer_nn", descentWith(twice), { partial_derivative_one_layer_nn: twice });
+    const exact = r.find((c) => c.id === "gradient_descent_one_layer_nn/perte-exacte")!;
+    assert.equal(exact.ok, false);
+    assert.match(exact.message, /avec votre partial_derivative_one_layer_nn, qui est faux : corrigez d'abord le gradient/);
+    const slow = await live("gradient_descent_one_layer_nn", descentWith(sol.partial_derivative_one_layer_nn, 0.5), { partial_derivative_one_layer_nn: sol.partial_derivative_one_layer_nn });
+    assert.match(slow.find((c) => c.id === "gradient_descent_one_layer_nn/perte-exacte")!.message, /vérifiez la mise à jour et ε/);
   });
 
-  it("a missing function or one that throws fails every check without stopping the others", () => {
-    for (const name of ["softmax", "gradient_descent_two_layers_nn"]) {
-      const missing = runChecks(name, undefined);
-      assert.equal(missing.length, CHECKS[name].length);
-      assert.ok(missing.every((r) => !r.ok && r.message === `${name} n'est pas une fonction (absente)`));
-    }
-    const stub = runChecks("predict_one_layer_nn", () => { throw new Error("À compléter"); });
+  it("part 3: the optimizer loop, the +1e-16 of the torch loss and the MLP's relu are checked", async () => {
+    // Plain descent where momentum is asked: the optimizer check fails, the plain one passes.
+    assert.deepEqual(await failed("gradient_descent_torch_optim", sol.gradient_descent_torch), ["gradient_descent_torch_optim/perte-exacte"]);
+    const noEps: Fn = (y, y_hat) => {
+      const a = y as { data: Float32Array }, b = y_hat as { data: Float32Array };
+      let s = 0;
+      for (let i = 0; i < a.data.length; i++) s += a.data[i] * Math.log(b.data[i]) + (1 - a.data[i]) * Math.log(1 - b.data[i]);
+      return { shape: [], dtype: "float32", data: Float32Array.of(-s / 1), variable: false };
+    };
+    assert.ok((await failed("evaluate_loss_torch", noEps)).includes("evaluate_loss_torch/epsilon"));
+  });
+
+  it("a missing function or one that throws fails every check without stopping the others", async () => {
+    const stub = await live("predict_one_layer_nn", () => { throw new Error("À compléter"); });
     assert.ok(stub.every((r) => r.message === "predict_one_layer_nn n'est pas encore écrite (« À compléter »)"));
-    const boom = runChecks("evaluate_loss", () => { throw new TypeError("x is undefined"); });
+    const boom = await live("evaluate_loss", () => { throw new TypeError("x is undefined"); });
     assert.ok(boom.every((r) => r.message === "evaluate_loss lève une erreur : x is undefined"));
+    const missing = await runChecks("softmax", undefined);
+    assert.ok(missing.every((r) => !r.ok && r.message === "softmax n'est pas une fonction (absente)"));
+  });
+});
+
+describe("grading: submission extraction and French typography", () => {
+  it("keeps imports, functions, classes, types and static consts in cell order, the last of each name; drops calls", () => {
+    const ex = extractDeclarations([
+      { cell: 1, source: `import { Matrix } from "../dist/lib";\nconst EPS = 1e-16;\nconst rng = new Random(0);\nconst data = load_data();` },
+      { cell: 2, source: `function softmax(z: Matrix): Matrix { return z; }\ntrain(1000);\ninterface P { W: Matrix }` },
+      { cell: 3, source: `const softmax = (z: Matrix) => z;\nclass MLP {}\nwhile (true) {}` },
+      { cell: 4, source: `this is not typescript (` },
+    ], ["softmax", "MLP", "accuracy"]);
+    assert.deepEqual(ex.declared.sort(), ["EPS", "MLP", "rng", "softmax"]);
+    assert.doesNotMatch(ex.js, /load_data|train\(1000\)|while \(true\)|function softmax/);
+    assert.match(ex.js, /const softmax = \(z\) => z/);
+    assert.match(ex.js, /"softmax": softmax, "MLP": MLP/);
+    assert.ok(ex.unparsed.includes(4));
+  });
+
+  it("puts no-break spaces before : ; ! ? and inside « », not in code", () => {
+    assert.equal(frenchTypography("Note : 3 ; bien ! vrai ? « oui » `a ? b : c`"), "Note\u00a0: 3\u202f; bien\u202f! vrai\u202f? «\u00a0oui\u00a0» `a ? b : c`");
   });
 });

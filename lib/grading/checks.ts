@@ -1,17 +1,20 @@
 /**
- * The checks a student's function must pass, the same for the notebook's
- * self-check cells (`check.softmax(softmax)`) and for `nn-workbook grade`.
- * The oracle is the lib itself; inputs are fixed (seeded), so nothing depends
- * on the student's random draws. Messages are in French, for the student.
+ * The checks a student's function must pass. One definition per check (its
+ * fixed inputs and its comparison) serves two runs:
+ *  - `nn-workbook grade`: the student's function lives in a sandboxed
+ *    process and is called over a pipe; the expected values come from the
+ *    teacher's reference, computed live in the grader's own memory;
+ *  - the notebooks' self-check (`check.softmax(softmax)`): the function is
+ *    called in place and the expected values are read from the stored
+ *    grading/expected.json, so the student's lib holds no solution.
+ * This file imports neither: the reference comes in through `Context.ref`.
+ * Inputs are seeded, so nothing depends on the student's random draws.
+ * Messages are in French, for the student.
  */
 import { Matrix } from "../array/matrix";
 import { Random } from "../array/random";
 import { load_data, DATA_DIR } from "../data/load";
-import * as nn from "../nn";
-import { relativeError } from "../metrics";
-import type { OneLayerParameters } from "../workbook/parameters";
-import type { TwoLayersParameters } from "../workbook/parameters";
-import { torchChecks } from "./checks-torch";
+import type { RawTensor } from "./wire";
 
 /** A check's verdict. */
 export interface CheckResult {
@@ -24,30 +27,88 @@ export interface CheckResult {
   message: string;
 }
 
-/**
- * Runs `compute` the first time `key` is asked for during one `runChecks`
- * call and gives the same outcome (value or exception) afterwards: the
- * checks of a training function share one training run.
- */
-export type Once = <T>(key: string, compute: () => T) => T;
+export interface OneLayerParameters { W: Matrix; b: Matrix }
+export interface TwoLayersParameters { W1: Matrix; b1: Matrix; W2: Matrix; b2: Matrix }
+export type Training<P> = [parameters: P, train_loss: number[], test_loss: number[]];
+/** Torch parameters as the reference sees them: raw tensor values. */
+export interface RawTorchParameters { W1: RawTensor; b1: RawTensor; W2: RawTensor; b2: RawTensor }
+
+/** The teacher's functions with the students' signatures (reference.ts builds it from lib/nn and lib/autograd). */
+export interface ReferenceLib {
+  softmax(z: Matrix): Matrix;
+  predict_one_layer_nn(x: Matrix, p: OneLayerParameters): Matrix;
+  evaluate_loss(y: Matrix, y_hat: Matrix): number;
+  partial_derivative_one_layer_nn(x: Matrix, y: Matrix, y_hat: Matrix, p: OneLayerParameters): Matrix[];
+  gradient_descent_one_layer_nn(x: Matrix, y: Matrix, p: OneLayerParameters, n: number, eps: number, xt?: Matrix, yt?: Matrix): Training<OneLayerParameters>;
+  accuracy(y: Matrix, y_hat: Matrix): number;
+  predict_two_layers_nn(x: Matrix, p: TwoLayersParameters): Matrix;
+  partial_derivative_two_layers_nn(x: Matrix, y: Matrix, y_hat: Matrix, p: TwoLayersParameters): Matrix[];
+  gradient_descent_two_layers_nn(x: Matrix, y: Matrix, p: TwoLayersParameters, q: number, n: number, eps: number, xt?: Matrix, yt?: Matrix): Training<TwoLayersParameters>;
+  predict_two_layers_nn_torch(x: RawTensor, p: RawTorchParameters): RawTensor;
+  evaluate_loss_torch(y: RawTensor, y_hat: RawTensor): number;
+  /** Consigne 18 (optimizer "gd") or 19 ("momentum", 0.9); returns the training losses. */
+  gradient_descent_torch(x: RawTensor, y: RawTensor, p: RawTorchParameters, q: number, n: number, eps: number, optimizer: "gd" | "momentum"): number[];
+  /** The MLP of consigne 20 with the given weights: softmax(relu(x·W1 + b1)·W2 + b2). */
+  mlp_forward(x: RawTensor, p: RawTorchParameters): RawTensor;
+}
+
+/** An object built by the student's code (an MLP), wherever it lives. */
+export interface StudentObject {
+  get(path: string[]): Promise<unknown>;
+  set(path: string[], value: unknown): Promise<void>;
+  call(method: string, ...args: unknown[]): Promise<unknown>;
+}
+
+/** What a check runs with. */
+export interface Context {
+  /** The student's function under check; results come back as matrices, raw tensors, arrays, numbers. */
+  fn(...args: unknown[]): Promise<unknown>;
+  /** Another function of the student's (for diagnostics), undefined when not available. */
+  other(name: string): ((...args: unknown[]) => Promise<unknown>) | undefined;
+  /** Builds an object of the student's class `name`. */
+  construct(name: string, ...args: unknown[]): Promise<StudentObject>;
+  /** A tensor argument for the student's function (a raw tensor over the wire, a tf tensor in the notebook). */
+  tensor(t: RawTensor): unknown;
+  /** The expected value `key`: live from the reference (grader) or stored (self-check). */
+  ref<T>(key: string, compute: (lib: ReferenceLib) => T): Promise<T>;
+  /** The reference itself when it runs live (the grader): extra diagnostics only, never needed to decide. */
+  live?: ReferenceLib;
+  /**
+   * Which inputs: 0 for the notebooks' self-check (its expected values are
+   * stored in the students' lib), another number for the grader, so that
+   * stored answers are of no use to a graded function.
+   */
+  variant?: number;
+  /** Shares one outcome (value or exception) between the checks of one function: one training run serves them all. */
+  once<T>(key: string, compute: () => Promise<T>): Promise<T>;
+}
 
 /** One check of a function: `run` throws when the function is wrong. */
 export interface Check {
   name: string;
   title: string;
-  /** Throws a Failure (or anything) when the function is wrong. */
-  run(fn: Function, once: Once): void;
+  run(ctx: Context): Promise<void>;
 }
 
 /** A failed check, with its explanation for the student. */
-class Failure extends Error {}
-const fail = (message: string): never => { throw new Failure(message); };
+export class Failure extends Error {}
+export const fail = (message: string): never => { throw new Failure(message); };
 
-const D = 784, K = 3, N = 12, Q = 5;
+export const D = 784, K = 3, N = 12, Q = 5;
 
-/** Deterministic inputs: sparse pixels in [0, 1] like MNIST, one-hot labels, small parameters. */
-function fixtures() {
-  const rng = new Random(20261129);
+let variant = 0;
+/** The inputs' variant of the checks that run now (runChecksWith sets it from the context). */
+export function setVariant(v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw new RangeError(`setVariant: a non-negative integer, got ${v}`);
+  if (v !== variant) cachedData = undefined;
+  variant = v;
+}
+/** A seed of the current variant. */
+export const seeded = (seed: number) => seed + variant * 7919;
+
+/** Deterministic inputs: sparse pixels in [0, 1] like MNIST, one-hot labels, small parameters, rows of probabilities. */
+export function fixtures() {
+  const rng = new Random(seeded(20261129));
   const x = new Matrix(N, D);
   for (let i = 0; i < x.data.length; i++) x.data[i] = rng.random() < 0.8 ? 0 : rng.random();
   const y = new Matrix(N, K);
@@ -56,119 +117,190 @@ function fixtures() {
   const one: OneLayerParameters = { W: big(D, K, 0.05), b: big(1, K, 0.1) };
   const two: TwoLayersParameters = { W1: big(D, Q, 0.1), b1: big(1, Q, 0.1), W2: big(Q, K, 1), b2: big(1, K, 0.1) };
   const z = big(N, K, 3);
-  return { x, y, one, two, z, y_hat: nn.softmax(z) };
+  // Probabilities that are not a softmax of anything the student sees.
+  const y_hat = new Matrix(N, K);
+  for (let i = 0; i < N; i++) {
+    let s = 0;
+    for (let j = 0; j < K; j++) s += (y_hat.data[i * K + j] = 0.05 + rng.random());
+    for (let j = 0; j < K; j++) y_hat.data[i * K + j] /= s;
+  }
+  return { x, y, one, two, z, y_hat };
+}
+
+/** Seeded parameters drawn like the handout's init (randn · scale). */
+export function initOne(seed: number): OneLayerParameters {
+  const rng = new Random(seeded(seed));
+  return { W: scaled(rng.randn(D, K), 1e-3), b: new Matrix(1, K) };
+}
+export function initTwo(seed: number, q: number, scale = 1e-3): TwoLayersParameters {
+  const rng = new Random(seeded(seed));
+  return { W1: scaled(rng.randn(D, q), scale), b1: new Matrix(1, q), W2: scaled(rng.randn(q, K), scale), b2: new Matrix(1, K) };
+}
+function scaled(m: Matrix, s: number): Matrix {
+  m.data.forEach((v, i) => (m.data[i] = v * s));
+  return m;
 }
 
 let cachedData: { x_train: Matrix; y_train: Matrix; x_test: Matrix; y_test: Matrix } | undefined;
 /**
- * 300 training and 300 test images of the shipped data: real digits, fast to
+ * 300 training and 300 test images of the shipped data (which ones depends on the variant): real digits, fast to
  * train on. Copies each time: a function that changes its inputs in place
  * must not spoil the next check.
  */
-function smallData() {
+export function smallData() {
   if (!cachedData) {
     const d = load_data(DATA_DIR);
-    cachedData = { x_train: d.x_train.sliceRows(0, 300), y_train: d.y_train.sliceRows(0, 300), x_test: d.x_test.sliceRows(0, 300), y_test: d.y_test.sliceRows(0, 300) };
+    // The self-check's rows are 0–299; the grader's start elsewhere (the shipped set has 1 000 of each).
+    const a = variant === 0 ? 0 : 300 + (variant % 401), b = a + 300;
+    cachedData = { x_train: d.x_train.sliceRows(a, b), y_train: d.y_train.sliceRows(a, b), x_test: d.x_test.sliceRows(a, b), y_test: d.y_test.sliceRows(a, b) };
   }
   const c = cachedData;
   return { x_train: c.x_train.clone(), y_train: c.y_train.clone(), x_test: c.x_test.clone(), y_test: c.y_test.clone() };
 }
 
-const clone = <P extends object>(p: P): P => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, (v as Matrix).clone()])) as P;
+export const clone = <P extends object>(p: P): P => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, (v as Matrix).clone()])) as P;
 
-function isMatrix(v: unknown, what: string): Matrix {
-  if (!(v instanceof Matrix)) fail(`${what} devrait être une Matrix, c'est ${v === null ? "null" : Array.isArray(v) ? "un tableau" : typeof v}`);
+const kindOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "un tableau" : typeof v === "object" ? (Object.getPrototypeOf(v)?.constructor?.name ?? "un objet") : typeof v);
+
+export function isMatrix(v: unknown, what: string): Matrix {
+  if (!(v instanceof Matrix)) fail(`${what} devrait être une Matrix, c'est ${kindOf(v)}`);
   return v as Matrix;
 }
 
-function shape(v: unknown, rows: number, cols: number, what: string): Matrix {
+export function shape(v: unknown, rows: number, cols: number, what: string): Matrix {
   const m = isMatrix(v, what);
   if (m.rows !== rows || m.cols !== cols) fail(`${what} est de dimensions (${m.rows}, ${m.cols}), on attend (${rows}, ${cols})`);
   return m;
 }
 
-function close(got: Matrix, want: Matrix, what: string, tol = 1e-6): void {
-  if (got.rows !== want.rows || got.cols !== want.cols) fail(`${what} est de dimensions (${got.rows}, ${got.cols}), on attend (${want.rows}, ${want.cols})`);
-  if (!Array.from(got.data).every(Number.isFinite)) fail(`${what} contient NaN ou Infinity`);
-  const err = relativeError(got, want);
-  if (!(err <= tol)) fail(`${what} est faux : écart relatif ${err.toExponential(1)} avec la valeur attendue (tolérance ${tol.toExponential(0)})`);
+/** ‖a − b‖ / ‖b‖ over two arrays of the same length (computed here: nothing the student can touch). */
+export function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let d = 0, n = 0;
+  for (let i = 0; i < want.length; i++) { d += (got[i] - want[i]) ** 2; n += want[i] ** 2; }
+  return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-300);
 }
 
-function number(v: unknown, what: string): number {
-  if (typeof v !== "number") fail(`${what} devrait être un nombre, c'est ${typeof v}`);
+/** Writes 1.5e-3 as « 1,5e-3 » (French decimal comma). */
+export const sci = (v: number, digits = 1) => v.toExponential(digits).replace(".", ",").replace("e+", "e");
+/** A measured value in French: all its digits, decimal comma. */
+export const num = (v: number) => String(v).replace(".", ",");
+export const fr = (v: number, digits = 6) => (Number.isFinite(v) ? v.toFixed(digits).replace(".", ",") : String(v));
+
+export function close(got: Matrix, want: Matrix, what: string, tol = 1e-6): void {
+  if (got.rows !== want.rows || got.cols !== want.cols) fail(`${what} est de dimensions (${got.rows}, ${got.cols}), on attend (${want.rows}, ${want.cols})`);
+  if (!Array.from(got.data).every(Number.isFinite)) fail(`${what} contient NaN ou Infinity`);
+  const err = relErr(got.data, want.data);
+  if (!(err <= tol)) fail(`${what} est faux : écart relatif ${sci(err)} avec la valeur attendue (tolérance ${sci(tol, 0)})`);
+}
+
+export function number(v: unknown, what: string): number {
+  if (typeof v !== "number") fail(`${what} devrait être un nombre, c'est ${kindOf(v)}`);
   return v as number;
 }
 
-interface Trained { parameters: unknown; train_loss: number[]; test_loss: number[] }
-
-/** The handout's return `[parameters, losses, test_losses]`, checked. */
-function trainingResult(v: unknown, what: string): Trained {
-  if (!Array.isArray(v) || v.length < 2) fail(`${what} devrait renvoyer [parameters, losses, test_losses] : les paramètres appris, la perte à chaque itération, la perte de test`);
-  const [parameters, losses, tests] = v as unknown[];
-  if (!parameters) fail(`${what} : le premier élément du résultat doit être les paramètres appris`);
-  if (!Array.isArray(losses)) fail(`${what} : le deuxième élément du résultat doit être la liste des pertes (consigne 8)`);
-  return { parameters, train_loss: losses as number[], test_loss: Array.isArray(tests) ? (tests as number[]) : [] };
+/** The contract's [parameters, train_loss, test_loss]. */
+export function training(v: unknown, what: string): { parameters: unknown; train_loss: number[]; test_loss: number[] } {
+  if (!Array.isArray(v) || v.length < 2) fail(`${what} doit renvoyer le tableau [parameters, train_loss, test_loss]`);
+  const [parameters, train_loss, test_loss] = v as unknown[];
+  if (!Array.isArray(train_loss) || !train_loss.every((x) => typeof x === "number")) fail(`${what} : le 2e élément du résultat doit être la liste des pertes d'apprentissage (une par itération, consigne 8)`);
+  if (!parameters || typeof parameters !== "object") fail(`${what} : le 1er élément du résultat doit être les paramètres appris`);
+  return { parameters, train_loss: train_loss as number[], test_loss: Array.isArray(test_loss) ? (test_loss as number[]) : [] };
 }
 
-/** Checks of a gradient descent from a fixed init, against the lib's own descent. */
-function descentChecks(
-  name: string,
-  call: (fn: Function, d: ReturnType<typeof smallData>, withTest: boolean) => unknown,
-  reference: (d: ReturnType<typeof smallData>) => unknown,
-  predict: (x: Matrix, p: never) => Matrix,
-): Check[] {
-  let ref: Trained | undefined;
-  const reference1 = () => (ref ??= trainingResult(reference(smallData()), name));
+/** The index of the first loss off by more than `tol` (relative), or -1. */
+export const firstOff = (got: number[], want: number[], tol: number) => want.findIndex((v, k) => !(Math.abs(got[k] - v) <= tol * Math.abs(v)));
+
+type Descent<P> = {
+  name: string;
+  derivative: string;
+  /** Calls the student's descent (30 passes, from `init`). */
+  call: (ctx: Context, d: ReturnType<typeof smallData>, p: P, withTest: boolean) => Promise<unknown>;
+  reference: (lib: ReferenceLib, d: ReturnType<typeof smallData>, p: P) => Training<P>;
+  init: () => P;
+  epsilon: number;
+  predict: (lib: ReferenceLib, x: Matrix, p: P) => Matrix;
+  gradient: (lib: ReferenceLib, x: Matrix, y: Matrix, y_hat: Matrix, p: P) => Matrix[];
+};
+
+/** Checks of a gradient descent from a fixed init, against the reference descent. */
+export function descentChecks<P extends object>(s: Descent<P>): Check[] {
+  const ref = (ctx: Context) => ctx.ref(`${s.name}/reference`, (lib) => s.reference(lib, smallData(), s.init()));
   // One run of the student's descent (and one with test data) serves all the checks below.
-  const trained = (fn: Function, once: Once, withTest: boolean) =>
-    trainingResult(once(withTest ? "descent with test data" : "descent", () => call(fn, smallData(), withTest)), name);
+  const trained = async (ctx: Context, withTest: boolean) =>
+    training(await ctx.once(withTest ? "descent with test data" : "descent", () => s.call(ctx, smallData(), s.init(), withTest)), s.name);
+  /** Why the losses differ from the second pass on, when the grader can tell: the student's own gradient. */
+  const why = async (ctx: Context, got: number[]): Promise<string> => {
+    const lib = ctx.live, derivative = ctx.other(s.derivative);
+    if (!lib || !derivative || got.length < 2) return "";
+    try {
+      const d = smallData(), p0 = s.init();
+      const y_hat = s.predict(lib, d.x_train, p0);
+      const theirs = await derivative(d.x_train, d.y_train, y_hat, clone(p0));
+      if (!Array.isArray(theirs)) return "";
+      const step = (grads: unknown[]) => Object.fromEntries(Object.entries(p0).map(([k, m], i) => {
+        const g = grads[i] as Matrix, out = (m as Matrix).clone();
+        out.data.forEach((v, j) => (out.data[j] = v - s.epsilon * g.data[j]));
+        return [k, out];
+      })) as P;
+      if (!theirs.every((g, i) => g instanceof Matrix && g.size === (Object.values(p0)[i] as Matrix).size)) return "";
+      const withTheirs = lib.evaluate_loss(d.y_train, s.predict(lib, d.x_train, step(theirs)));
+      const withRef = lib.evaluate_loss(d.y_train, s.predict(lib, d.x_train, step(s.gradient(lib, d.x_train, d.y_train, y_hat, p0))));
+      if (Math.abs(got[1] - withTheirs) <= 1e-6 * Math.abs(withTheirs) && !(Math.abs(withTheirs - withRef) <= 1e-6 * Math.abs(withRef))) {
+        return ` La mise à jour est bien P − ε·dP, mais avec votre ${s.derivative}, qui est faux : corrigez d'abord le gradient.`;
+      }
+      return " (La perte après une itération n'est pas celle de P − ε·dP avec votre gradient : vérifiez la mise à jour et ε.)";
+    } catch {
+      return "";
+    }
+  };
   return [
     {
       name: "perte-decroit", title: "la perte d'apprentissage baisse (30 itérations, initialisation fixée)",
-      run(fn, once) {
-        const r = trained(fn, once, false);
+      async run(ctx) {
+        const r = await trained(ctx, false);
         if (r.train_loss.length !== 30) fail(`train_loss a ${r.train_loss.length} valeurs pour 30 itérations`);
         const [first, last] = [r.train_loss[0], r.train_loss[r.train_loss.length - 1]];
-        if (!(last < first)) fail(`la perte ne baisse pas : ${first} au début, ${last} à la fin`);
+        if (!(last < first)) fail(`la perte ne baisse pas : ${num(first)} au début, ${num(last)} à la fin`);
       },
     },
     {
       name: "perte-exacte", title: "les pertes de chaque itération sont celles de la descente de gradient attendue",
-      run(fn, once) {
-        const r = trained(fn, once, false);
-        const want = reference1().train_loss;
-        const i = want.findIndex((v, k) => !(Math.abs(r.train_loss[k] - v) <= 1e-6 * Math.abs(v)));
-        if (i >= 0) fail(`à l'itération ${i}, la perte vaut ${r.train_loss[i]}, on attend ${want[i].toFixed(6)} (même initialisation, même ε) : vérifiez la mise à jour P = P − ε·dP`);
+      async run(ctx) {
+        const r = await trained(ctx, false);
+        const want = (await ref(ctx))[1];
+        const i = firstOff(r.train_loss, want, 1e-6);
+        if (i >= 0) {
+          fail(`à l'itération ${i}, la perte vaut ${num(r.train_loss[i])}, on attend ${fr(want[i])} (même initialisation, même ε) : vérifiez la mise à jour P = P − ε·dP.${i === 1 ? await why(ctx, r.train_loss) : ""}`);
+        }
       },
     },
     {
       name: "perte-test", title: "avec x_test et y_test, la perte de test est enregistrée à chaque itération (consigne 9)",
-      run(fn, once) {
-        const r = trained(fn, once, true);
-        const want = reference1().test_loss;
+      async run(ctx) {
+        const r = await trained(ctx, true);
+        const want = (await ref(ctx))[2];
         if (r.test_loss.length !== want.length) fail(`test_loss a ${r.test_loss.length} valeurs, on en attend ${want.length}`);
-        const i = want.findIndex((v, k) => !(Math.abs(r.test_loss[k] - v) <= 1e-6 * Math.abs(v)));
-        if (i >= 0) fail(`à l'itération ${i}, la perte de test vaut ${r.test_loss[i]}, on attend ${want[i].toFixed(6)}`);
+        const i = firstOff(r.test_loss, want, 1e-6);
+        if (i >= 0) fail(`à l'itération ${i}, la perte de test vaut ${num(r.test_loss[i])}, on attend ${fr(want[i])}`);
       },
     },
     {
-      name: "precision", title: "la précision de test des paramètres appris est celle attendue",
-      run(fn, once) {
-        const d = smallData();
-        const r = trained(fn, once, false);
-        const got = nn.accuracy(d.y_test, predict(d.x_test, r.parameters as never));
-        const want = nn.accuracy(d.y_test, predict(d.x_test, reference1().parameters as never));
-        if (!(got >= want - 0.01)) fail(`précision de test ${got.toFixed(3)} après 30 itérations, on attend ${want.toFixed(3)}`);
+      name: "precision", title: "les paramètres appris sont ceux de la descente attendue",
+      async run(ctx) {
+        const r = await trained(ctx, false);
+        const want = (await ref(ctx))[0] as Record<string, Matrix>;
+        const got = r.parameters as Record<string, unknown>;
+        for (const k of Object.keys(want)) close(isMatrix(got[k], `parameters.${k}`), want[k], `parameters.${k} après 30 itérations`);
       },
     },
   ];
 }
 
-/** Checks of a predict function: Ŷ's shape, then its values against the lib's on fixed parameters. */
-function predictChecks<P extends object>(name: string, params: () => P, reference: (x: Matrix, p: P) => Matrix, formula: string): Check[] {
+/** Checks of a predict function: Ŷ's shape, then its values against the reference on fixed parameters. */
+export function predictChecks<P extends object>(name: string, params: () => P, reference: (lib: ReferenceLib, x: Matrix, p: P) => Matrix, formula: string): Check[] {
   return [
-    { name: "dimensions", title: "Ŷ est de dimensions (N, K)", run: (fn) => void shape(fn(f.x.clone(), clone(params())), N, K, `${name}(X, parameters)`) },
-    { name: "valeurs", title: `Ŷ = ${formula}`, run: (fn) => close(isMatrix(fn(f.x.clone(), clone(params())), "Ŷ"), reference(f.x, params()), "Ŷ") },
+    { name: "dimensions", title: "Ŷ est de dimensions (N, K)", run: async (ctx) => void shape(await ctx.fn(fixtures().x, clone(params())), N, K, `${name}(X, parameters)`) },
+    { name: "valeurs", title: `Ŷ = ${formula}`, run: async (ctx) => close(isMatrix(await ctx.fn(fixtures().x, clone(params())), "Ŷ"), await ctx.ref(`${name}/valeurs`, (lib) => reference(lib, fixtures().x, params())), "Ŷ") },
   ];
 }
 
@@ -177,121 +309,57 @@ function predictChecks<P extends object>(name: string, params: () => P, referenc
  * shapes of the parameters, then each gradient on its own (one wrong
  * gradient costs its check only).
  */
-function gradientChecks<P extends object>(
+export function gradientChecks<P extends object>(
+  name: string,
   params: () => P,
-  predict: (x: Matrix, p: P) => Matrix,
-  reference: (x: Matrix, y: Matrix, y_hat: Matrix, p: P) => Matrix[],
   grads: readonly (readonly [name: string, rows: number, cols: number, note: string])[],
   shapes: string,
 ): Check[] {
   const list = `[${grads.map(([g]) => g).join(", ")}]`;
-  const call = (fn: Function) => fn(f.x.clone(), f.y.clone(), predict(f.x, params()), clone(params())) as unknown;
+  // ŷ is a fixed set of probabilities: each gradient is checked whatever the student's predict does.
+  const call = (ctx: Context) => { const f = fixtures(); return ctx.fn(f.x, f.y, f.y_hat, clone(params())); };
+  const reference = (ctx: Context) => ctx.ref(`${name}/gradients`, (lib) => {
+    const f = fixtures();
+    return (name.includes("two") ? lib.partial_derivative_two_layers_nn(f.x, f.y, f.y_hat, params() as never) : lib.partial_derivative_one_layer_nn(f.x, f.y, f.y_hat, params() as never));
+  });
   return [
-    { name: "forme", title: `renvoie ${list} ${shapes}`, run: (fn) => {
-      const r = call(fn);
+    { name: "forme", title: `renvoie ${list} ${shapes}`, run: async (ctx) => {
+      const r = await call(ctx);
       if (!Array.isArray(r) || r.length !== grads.length) fail(`le résultat doit être le tableau ${list}`);
       grads.forEach(([g, rows, cols], k) => shape((r as unknown[])[k], rows, cols, g));
     } },
     ...grads.map(([g, , , note], k): Check => ({
-      name: g, title: `${g} est juste${note}`, run(fn) {
-        const r = call(fn);
-        close(isMatrix(Array.isArray(r) ? r[k] : r, g), reference(f.x, f.y, predict(f.x, params()), params())[k], g);
+      name: g, title: `${g} est juste${note}`, async run(ctx) {
+        const r = await ctx.once("gradients", () => call(ctx));
+        close(isMatrix(Array.isArray(r) ? r[k] : r, g), (await reference(ctx))[k], g);
       },
     })),
   ];
 }
 
-// Fresh before each check (runChecks): a function that changes its inputs in place must not spoil the next one.
-let f = fixtures();
-
-/** Every graded function of the handout, with its checks, in the handout's order. */
-export const CHECKS: Record<string, Check[]> = {
-  softmax: [
-    { name: "dimensions", title: "le résultat a les dimensions de z", run: (fn) => void shape(fn(f.z.clone()), N, K, "softmax(z)") },
-    {
-      name: "somme-1", title: "chaque ligne somme à 1 (question 2)",
-      run(fn) {
-        const out = shape(fn(f.z.clone()), N, K, "softmax(z)");
-        for (let i = 0; i < N; i++) {
-          let row = 0;
-          for (let j = 0; j < K; j++) row += out.get(i, j);
-          if (!(Math.abs(row - 1) < 1e-9)) fail(`la ligne ${i} somme à ${row}, pas à 1`);
-        }
-      },
-    },
-    { name: "valeurs", title: "les valeurs sont e^z / Σ e^z", run: (fn) => close(isMatrix(fn(f.z.clone()), "softmax(z)"), f.y_hat, "softmax(z)", 1e-9) },
-    {
-      name: "grandes-valeurs", title: "pas de NaN pour de grandes valeurs (z = 1000)",
-      run(fn) {
-        const z = Matrix.from([[1000, 1000, -1000]]);
-        close(isMatrix(fn(z), "softmax([[1000, 1000, -1000]])"), nn.softmax(z), "softmax([[1000, 1000, -1000]])", 1e-9);
-      },
-    },
-  ],
-  predict_one_layer_nn: predictChecks("predict_one_layer_nn", () => f.one, nn.predict_one_layer_nn, "softmax(X·W + b)"),
-  evaluate_loss: [
-    { name: "valeur", title: "la perte du TP sur des valeurs fixées", run: (fn) => {
-      const got = number(fn(f.y.clone(), f.y_hat.clone()), "evaluate_loss(y, y_hat)"), want = nn.evaluate_loss(f.y, f.y_hat);
-      if (!(Math.abs(got - want) <= 1e-9 * Math.abs(want))) fail(`evaluate_loss vaut ${got}, on attend ${want.toFixed(6)} : vérifiez les deux termes et la division par N`);
-    } },
-    { name: "epsilon", title: "finie quand ŷ vaut exactement 0 ou 1 (le +1e-16 dans les log)", run: (fn) => {
-      const y = Matrix.from([[1, 0, 0]]), y_hat = Matrix.from([[0, 1, 0]]);
-      const got = number(fn(y, y_hat), "evaluate_loss([[1, 0, 0]], [[0, 1, 0]])"), want = nn.evaluate_loss(y, y_hat);
-      if (!Number.isFinite(got)) fail(`evaluate_loss vaut ${got} pour ŷ = (0, 1, 0) : ajoutez 1e-16 dans les log`);
-      if (!(Math.abs(got - want) <= 1e-9 * want)) fail(`evaluate_loss vaut ${got} pour y = (1, 0, 0), ŷ = (0, 1, 0), on attend ${want.toFixed(4)}`);
-    } },
-  ],
-  partial_derivative_one_layer_nn: gradientChecks(() => f.one, nn.predict_one_layer_nn, nn.partial_derivative_one_layer_nn, [["dW", D, K, ""], ["db", 1, K, ""]], "de dimensions (D, K) et (1, K)"),
-  gradient_descent_one_layer_nn: descentChecks(
-    "gradient_descent_one_layer_nn",
-    (fn, d, withTest) => (withTest ? fn(d.x_train, d.y_train, nn.init_one_layer_nn(D, K, 3), 30, 1e-5, d.x_test, d.y_test) : fn(d.x_train, d.y_train, nn.init_one_layer_nn(D, K, 3), 30, 1e-5)),
-    (d) => nn.gradient_descent_one_layer_nn(d.x_train, d.y_train, nn.init_one_layer_nn(D, K, 3), 30, 1e-5, d.x_test, d.y_test),
-    nn.predict_one_layer_nn as (x: Matrix, p: never) => Matrix,
-  ),
-  predict_two_layers_nn: predictChecks("predict_two_layers_nn", () => f.two, nn.predict_two_layers_nn, "softmax(tanh(X·W1 + b1)·W2 + b2)"),
-  partial_derivative_two_layers_nn: gradientChecks(() => f.two, nn.predict_two_layers_nn, nn.partial_derivative_two_layers_nn,
-    [["dW1", D, Q, " (δ2)"], ["db1", 1, Q, " (δ2)"], ["dW2", Q, K, " (δ3)"], ["db2", 1, K, " (δ3)"]], "aux dimensions des paramètres"),
-  gradient_descent_two_layers_nn: descentChecks(
-    "gradient_descent_two_layers_nn",
-    (fn, d, withTest) => (withTest ? fn(d.x_train, d.y_train, nn.init_two_layers_nn(D, 10, K, 3), 10, 30, 1e-3, d.x_test, d.y_test) : fn(d.x_train, d.y_train, nn.init_two_layers_nn(D, 10, K, 3), 10, 30, 1e-3)),
-    (d) => nn.gradient_descent_two_layers_nn(d.x_train, d.y_train, nn.init_two_layers_nn(D, 10, K, 3), 10, 30, 1e-3, d.x_test, d.y_test),
-    nn.predict_two_layers_nn as (x: Matrix, p: never) => Matrix,
-  ),
-  ...torchChecks(fail, smallData),
-};
-
-/** The names of the graded functions, in the handout's order. */
-export const GRADED_FUNCTIONS = Object.keys(CHECKS);
-
-/** Runs every check of `name` on `fn`; each scores on its own, whatever the others do. */
-export function runChecks(name: string, fn: unknown): CheckResult[] {
-  const checks = CHECKS[name];
-  if (!checks) throw new RangeError(`runChecks: no checks for '${name}'; graded functions: ${GRADED_FUNCTIONS.join(", ")}`);
-  const outcomes = new Map<string, { value: unknown } | { error: unknown }>();
-  const once: Once = <T>(key: string, compute: () => T): T => {
-    let o = outcomes.get(key);
-    if (!o) {
-      try {
-        o = { value: compute() };
-      } catch (error) {
-        o = { error };
-      }
-      outcomes.set(key, o);
-    }
-    if ("error" in o) throw o.error;
-    return o.value as T;
+/** Shape and scale of an init function's parameters (randn · 1e-3: values drawn, not graded one by one). */
+export function initChecks(name: string, args: number[], wants: readonly (readonly [string, number, number, boolean])[]): Check[] {
+  const drawn = (ctx: Context) => ctx.once("init", () => ctx.fn(...args));
+  const fields = (v: unknown) => {
+    if (!v || typeof v !== "object" || Array.isArray(v)) fail(`${name}(${args.join(", ")}) doit renvoyer un objet { ${wants.map(([k]) => k).join(", ")} }`);
+    return v as Record<string, unknown>;
   };
-  return checks.map((c) => {
-    f = fixtures();
-    const base = { id: `${name}/${c.name}`, function: name, title: c.title };
-    if (typeof fn !== "function") return { ...base, ok: false, message: `${name} n'est pas une fonction (${fn === undefined ? "absente" : typeof fn})` };
-    try {
-      c.run(fn, once);
-      return { ...base, ok: true, message: "" };
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      const message = e instanceof Failure ? msg : msg === "À compléter" ? `${name} n'est pas encore écrite (« À compléter »)` : `${name} lève une erreur : ${msg}`;
-      return { ...base, ok: false, message };
-    }
-  });
+  return [
+    { name: "dimensions", title: `${wants.map(([k, r, c]) => `${k} (${r}, ${c})`).join(", ")}`, async run(ctx) {
+      const p = fields(await drawn(ctx));
+      for (const [k, r, c] of wants) shape(p[k], r, c, k);
+    } },
+    { name: "echelle", title: "poids tirés au hasard, d'écart-type de l'ordre de 1e-3 (consigne 1)", async run(ctx) {
+      const p = fields(await drawn(ctx));
+      for (const [k, , , random] of wants) {
+        const m = isMatrix(p[k], k);
+        if (!Array.from(m.data).every(Number.isFinite)) fail(`${k} contient NaN ou Infinity`);
+        const mean = m.data.reduce((s, v) => s + v, 0) / m.size;
+        const sd = Math.sqrt(m.data.reduce((s, v) => s + (v - mean) ** 2, 0) / m.size);
+        if (random && !(sd > 1e-4 && sd < 1e-2)) fail(`l'écart-type de ${k} vaut ${sci(sd)}, on attend environ 1e-3 (np.random.randn(...) * 1e-3)`);
+        if (!random && !(Math.max(...Array.from(m.data, Math.abs)) < 1e-1)) fail(`${k} est trop grand (valeurs jusqu'à ${sci(Math.max(...Array.from(m.data, Math.abs)))}) : petites valeurs attendues`);
+      }
+    } },
+  ];
 }
+
