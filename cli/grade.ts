@@ -222,6 +222,10 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
     await pool(students, opts.jobs, async (student) => {
       const t0 = Date.now();
       const mine = privateDir(work, `student-${students.indexOf(student)}`);
+      // The student's notebooks, side by side as the student had them: part 2 loads part 1's functions.
+      const notebooks = privateDir(mine, "notebooks");
+      for (const file of all.get(student)!) cpSync(file, join(notebooks, basename(file)));
+      const studentEnv = { ...env, NNWB_SANDBOX: JSON.stringify({ ...sandbox, notebooks }) };
       const runs: { report: NotebookReport; js?: string; declared: string[] }[] = [];
       let cpu = 0, peak = 0;
       for (const [n, file] of all.get(student)!.entries()) {
@@ -243,7 +247,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
         const args = [copy, "--output", join(executed, name), "--cwd", job, "--kernel", "nnwb-grade", "--ipc-dir", ipc,
           "--cell-cpu", String(opts.cellTimeout), "--budget-cpu", String(opts.budget), "--memory-mb", String(opts.memoryMb)];
         // Last resort (the runner enforces the CPU limits itself): a runner stuck on a dead kernel still ends.
-        const r = await runGradeNotebook(args, env, job, (opts.budget * 3 + 300) * 1000);
+        const r = await runGradeNotebook(args, studentEnv, job, (opts.budget * 3 + 300) * 1000);
         cpu += r.cpu_seconds ?? 0;
         const code = nb.cells.map((c, i) => ({ cell: i + 1, source: c.cell_type === "code" ? sourceText(c.source) : "" })).filter((c) => c.source);
         const ex = extractDeclarations(code, [...GRADED_FUNCTIONS, "MLP"]);
@@ -257,7 +261,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
         const at = runs.map((r, i) => (r.declared.includes(fn) ? i : -1)).filter((i) => i >= 0).pop();
         let sub: Submission | undefined;
         if (at !== undefined) {
-          if (!subs.has(at)) subs.set(at, new Submission(writeModule(privateDir(mine, `module-${at}`), runs[at].js!), studentLib, privateDir(mine, `sandbox-${at}`), limits, bwrap));
+          if (!subs.has(at)) subs.set(at, new Submission(writeModule(privateDir(mine, `module-${at}`), runs[at].js!), studentLib, privateDir(mine, `sandbox-${at}`), limits, bwrap, notebooks));
           sub = subs.get(at);
         }
         const usesSolution = runs.some((r) => r.js && solutionImports(r.js).includes(fn));

@@ -51,10 +51,10 @@ class Server {
   cpuSeconds = 0;
   peakRssMb = 0;
 
-  constructor(moduleFile: string, studentLib: string, work: string, private readonly limits: HarnessLimits, bwrap: string) {
+  constructor(moduleFile: string, studentLib: string, work: string, private readonly limits: HarnessLimits, bwrap: string, notebooks?: string) {
     const server = join(ROOT, "dist", "lib", "grading");
     const args = bwrapArgs({
-      ro: [...layoutBinds(studentLib), [moduleFile, `${SB}/notebooks/submission.js`], [join(server, "server.js"), "/grader/server.js"], [join(server, "wire.js"), "/grader/wire.js"]],
+      ro: [...layoutBinds(studentLib, notebooks), [moduleFile, `${SB}/notebooks/submission.js`], [join(server, "server.js"), "/grader/server.js"], [join(server, "wire.js"), "/grader/wire.js"]],
       tmpfsMb: limits.tmpfsMb, chdir: `${SB}/notebooks`,
       env: { NODE_OPTIONS: `--max-old-space-size=${Math.max(256, limits.memoryMb)}` },
     });
@@ -125,13 +125,16 @@ export class Submission {
   cpuSeconds = 0;
   peakRssMb = 0;
 
-  constructor(private readonly moduleFile: string, private readonly studentLib: string, private readonly work: string, private readonly limits: HarnessLimits, private readonly bwrap: string) {}
+  constructor(
+    private readonly moduleFile: string, private readonly studentLib: string, private readonly work: string,
+    private readonly limits: HarnessLimits, private readonly bwrap: string, private readonly notebooks?: string,
+  ) {}
 
   private live(): Server {
     if (!this.server || this.server.exited) {
       if (this.server) this.account(this.server);
       if (this.restarts++ > 40) throw new CallFailed("died", "trop de redémarrages");
-      this.server = new Server(this.moduleFile, this.studentLib, privateDir(this.work, `run-${this.restarts}`), this.limits, this.bwrap);
+      this.server = new Server(this.moduleFile, this.studentLib, privateDir(this.work, `run-${this.restarts}`), this.limits, this.bwrap, this.notebooks);
     }
     return this.server;
   }

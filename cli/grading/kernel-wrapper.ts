@@ -18,6 +18,8 @@ export interface KernelSandbox {
   tmpfsMb: number;
   memoryMb: number;
   outputBytes: number;
+  /** The student's notebooks, bound read-only beside the running one. */
+  notebooks?: string;
 }
 
 function main(): void {
@@ -33,7 +35,7 @@ function main(): void {
       } catch { /* already there (a restart) */ }
     }
   }
-  const args = bwrapArgs({ ro: layoutBinds(settings.studentLib), rw: [[dir, dir]], tmpfsMb: settings.tmpfsMb, chdir: `${SB}/notebooks` });
+  const args = bwrapArgs({ ro: layoutBinds(settings.studentLib, settings.notebooks), rw: [[dir, dir]], tmpfsMb: settings.tmpfsMb, chdir: `${SB}/notebooks` });
   const log = openSync(join(dir, `kernel-${process.pid}.log`), "w");
   const child = spawn("/usr/bin/prlimit", [`--fsize=${settings.outputBytes}`, "--core=0", "--", settings.bwrap, ...args, "--",
     "/usr/bin/node", `--max-old-space-size=${Math.max(256, Math.round(settings.memoryMb))}`, `${SB}/node_modules/tslab/bin/tslab`, "kernel", "--config-path", file],

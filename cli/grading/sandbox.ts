@@ -8,8 +8,9 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { ROOT } from "../paths";
-import { studentSources } from "../student-folder";
+import { NOTEBOOKS, ROOT } from "../paths";
+import { notebookImports, studentSources } from "../student-folder";
+import { readNotebook, sourceText } from "../notebook-json";
 
 /** The uid/gid a submission runs as ("nobody"). */
 export const SANDBOX_ID = 65534;
@@ -46,9 +47,17 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
   return a;
 }
 
-/** The binds every sandbox has: the students' lib as /sb/dist/lib, node_modules, the shipped data. */
-export function layoutBinds(studentLib: string): [string, string][] {
+/**
+ * The binds every sandbox has: the students' lib as /sb/dist/lib, node_modules,
+ * the shipped data, and (read-only) the student's notebooks in /sb/notebooks,
+ * where parts 2 and 3 load the student's earlier functions (charger_cahier).
+ */
+export function layoutBinds(studentLib: string, notebooks?: string): [string, string][] {
+  const own: [string, string][] = notebooks && existsSync(notebooks)
+    ? readdirSync(notebooks).filter((f) => f.endsWith(".ipynb")).map((f) => [join(notebooks, f), `${SB}/notebooks/${f}`])
+    : [];
   return [
+    ...own,
     [studentLib, `${SB}/dist/lib`],
     [join(ROOT, "node_modules"), `${SB}/node_modules`],
     [join(ROOT, "data", "digit-3-classes"), `${SB}/data/digit-3-classes`],
@@ -68,7 +77,8 @@ export function studentLibDir(dir: string): string {
   const expected = join(ROOT, "grading", "expected.json");
   if (!existsSync(expected)) throw new Error(`${expected} is missing: run 'nn-workbook grade --write-expected' (it stores the self-checks' expected values)`);
   rmSync(dir, { recursive: true, force: true });
-  for (const [src, dest] of studentSources()) {
+  const cells = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).flatMap((f) => readNotebook(join(NOTEBOOKS, f)).cells.map((c) => sourceText(c.source)));
+  for (const [src, dest] of studentSources(notebookImports(cells))) {
     if (!src.startsWith("lib/") || !src.endsWith(".ts")) continue;
     for (const ext of [".js", ".d.ts"]) {
       const from = join(ROOT, "dist", src.replace(/\.ts$/, ext));
