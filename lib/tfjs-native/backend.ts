@@ -12,6 +12,13 @@ type DataId = object;
 export class NativeBackend extends MathBackendCPU {
   readonly pool = new BufferPool();
 
+  constructor() {
+    super();
+    // The cpu backend's first write prints "looks like you are running TensorFlow.js in Node.js… install
+    // tfjs-node" to stderr: advice for the cpu backend, not this one (and a notebook cell's stderr reads as an error).
+    (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
   override write(values: backend_util.BackendValues, shape: number[], dtype: DataType): DataId {
     this.pool.stored(values);
     return super.write(values, shape, dtype);
