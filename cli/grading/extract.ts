@@ -27,10 +27,6 @@ function isStatic(e: ts.Expression): boolean {
   // \`new Random(0)\`: a seeded generator the functions share (a constructor, not a training run).
   if (ts.isNewExpression(e)) return (ts.isIdentifier(e.expression) || ts.isPropertyAccessExpression(e.expression)) && (e.arguments ?? []).every(isStatic);
   if (ts.isBinaryExpression(e)) return isStatic(e.left) && isStatic(e.right);
-  // \`charger_cahier("1-une-couche.ipynb")\` and \`partie1.softmax\`: the student's own functions of an earlier
-  // notebook, loaded from its declarations (nothing trains): parts 2 and 3 are checked with them.
-  if (ts.isCallExpression(e)) return ts.isIdentifier(e.expression) && e.expression.text === "charger_cahier" && e.arguments.length === 1 && ts.isStringLiteral(e.arguments[0]);
-  if (ts.isPropertyAccessExpression(e)) return ts.isIdentifier(e.expression);
   if (ts.isArrayLiteralExpression(e)) return e.elements.every((x) => !ts.isSpreadElement(x) && isStatic(x));
   if (ts.isObjectLiteralExpression(e)) {
     return e.properties.every((p) => (ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && isStatic(p.initializer)) || ts.isMethodDeclaration(p));
