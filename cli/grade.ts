@@ -29,6 +29,7 @@ import type { HarnessLimits } from "./grading/harness";
 import { frenchTypography } from "./grading/typography";
 import { writeExpected } from "./grading/expected";
 import { mergeCommand } from "./grading/merge";
+import { removeCgroups } from "./grading/cgroup";
 
 export const GRADE_HELP = `nn-workbook grade <submissions-dir> [--out DIR] [--timeout S] [--budget S] [--memory MB] [--jobs N] [--points FILE] [--shard K/N]
 nn-workbook grade merge <out-dir>... --out DIR
@@ -190,6 +191,9 @@ export function shardOf<T>(students: T[], shard: [number, number] | undefined): 
   return students.filter((_, i) => i % n === k - 1);
 }
 
+/** Grading runs of this process (runs at once, as tests do, keep their control groups apart). */
+let runs = 0;
+
 /** Grades every submission of `dir`; writes grades.csv, usage.csv, feedback and executed notebooks. */
 export async function grade(dir: string, opts: GradeOptions, log: (line: string) => void = () => {}): Promise<StudentGrade[]> {
   const all = submissions(resolve(dir));
@@ -205,9 +209,11 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
   writeFileSync(join(spec, "kernel.json"), JSON.stringify({
     argv: [process.execPath, join(ROOT, "dist", "cli", "grading", "kernel-wrapper.js"), "{connection_file}"], display_name: "TypeScript (grading)", language: "typescript", interrupt_mode: "signal",
   }));
-  const sandbox: KernelSandbox = { bwrap, studentLib, tmpfsMb: 256, memoryMb: opts.memoryMb, outputBytes: 50_000_000 };
+  // Control groups of this run (cgroup.ts) are named after it, so that the end of the run removes what sandboxes killed with SIGKILL left.
+  const cgroupPrefix = `nnwb-${process.pid}-${++runs}-`;
+  const sandbox: KernelSandbox = { bwrap, studentLib, tmpfsMb: 256, memoryMb: opts.memoryMb, outputBytes: 50_000_000, tasks: 512, cgroupPrefix };
   const env = { ...process.env, JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: join(work, "runtime"), PYDEVD_DISABLE_FILE_VALIDATION: "1", NNWB_SANDBOX: JSON.stringify(sandbox) };
-  const limits: HarnessLimits = { callCpuSeconds: opts.cellTimeout, memoryMb: opts.memoryMb, processes: 64, tmpfsMb: 256, outputBytes: 5_000_000 };
+  const limits: HarnessLimits = { callCpuSeconds: opts.cellTimeout, memoryMb: opts.memoryMb, processes: 64, tmpfsMb: 256, outputBytes: 5_000_000, tasks: 256, cgroupPrefix };
   mkdirSync(join(opts.outDir, "executed"), { recursive: true });
   mkdirSync(join(opts.outDir, "feedback"), { recursive: true });
   await initReference();
@@ -293,6 +299,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
     // NNWB_GRADE_KEEP=1 keeps the sandboxes' folders (kernel logs) for debugging the grader.
     if (process.env.NNWB_GRADE_KEEP) log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
+    await removeCgroups(cgroupPrefix);
   }
   const list = students.map((s) => grades.get(s)!).filter(Boolean);
   writeAtomic(join(opts.outDir, "grades.csv"), gradesCsv(list));
@@ -313,7 +320,7 @@ export function gradesCsv(grades: StudentGrade[]): string {
 }
 
 const STATUS: Record<string, string> = {
-  error: "erreur", timeout: "temps dépassé", memory: "mémoire dépassée", died: "noyau arrêté", skipped: "non exécutée", processes: "trop de processus",
+  error: "erreur", timeout: "temps dépassé", memory: "mémoire dépassée", died: "noyau arrêté", skipped: "non exécutée", processes: "trop de processus", disk: "trop de fichiers écrits",
 };
 
 /** The line of an error report that says what went wrong: "TypeError: …", a compile error "3:36 - …", else the first. */

@@ -16,6 +16,8 @@ import { createInterface } from "node:readline";
 import { ROOT } from "../paths";
 import { SB, bwrapArgs, layoutBinds, privateDir } from "./sandbox";
 import { treeUsage } from "./proctree";
+import { nprocLimit, sandboxCgroup } from "./cgroup";
+import type { SandboxCgroup } from "./cgroup";
 import { decode, encode } from "../../lib/grading/wire";
 import type { Handle, RequestBody, Response, Wire, WireHooks } from "../../lib/grading/wire";
 import { valueHooks } from "../../lib/grading";
@@ -31,7 +33,13 @@ export interface HarnessLimits {
   tmpfsMb: number;
   /** Bytes of stdout/stderr kept per sandbox (the rest is dropped). */
   outputBytes: number;
+  /** Tasks (processes and threads) at most: the hard backstop of the process watch. */
+  tasks: number;
+  /** Names of this run's control groups start with it. */
+  cgroupPrefix: string;
 }
+
+let servers = 0;
 
 /** Why a call got no answer. */
 export class CallFailed extends Error {
@@ -50,6 +58,9 @@ class Server {
   exited = false;
   cpuSeconds = 0;
   peakRssMb = 0;
+  /** The kernel's OOM killer stopped it (the group's memory limit). */
+  oom = false;
+  private readonly group?: SandboxCgroup;
 
   constructor(moduleFile: string, studentLib: string, work: string, private readonly limits: HarnessLimits, bwrap: string, notebooks?: string) {
     const server = join(ROOT, "dist", "lib", "grading");
@@ -60,11 +71,17 @@ class Server {
     });
     // stdout/stderr go to files capped by RLIMIT_FSIZE (prlimit): a flood fills nothing but its own file.
     const out = openSync(join(work, "server.out"), "w");
-    this.child = spawn("/usr/bin/prlimit", [`--fsize=${limits.outputBytes}`, "--core=0", "--", bwrap, ...args, "--", "/usr/bin/node", "/grader/server.js", `${SB}/notebooks/submission.js`, `${SB}/dist/lib`],
-      { stdio: ["ignore", out, out, "pipe", "pipe"], detached: true });
+    // The watch below stops the sandbox at memoryMb (processes and tmpfs); the group is the hard stop above it.
+    this.group = sandboxCgroup(`${limits.cgroupPrefix}s${process.pid}-${++servers}`, { tasks: limits.tasks, memoryMb: limits.memoryMb + 512 });
+    const nproc = this.group ? undefined : nprocLimit(limits.tasks);
+    const command = [...(this.group?.launcher() ?? []), "/usr/bin/prlimit", `--fsize=${limits.outputBytes}`, "--core=0", ...(nproc ? [`--nproc=${nproc}`] : []), "--",
+      bwrap, ...args, "--", "/usr/bin/node", "/grader/server.js", `${SB}/notebooks/submission.js`, `${SB}/dist/lib`];
+    this.child = spawn(command[0], command.slice(1), { stdio: ["ignore", out, out, "pipe", "pipe"], detached: true });
     closeSync(out);
     this.child.on("exit", () => {
       this.exited = true;
+      if (this.group?.oomKilled()) this.oom = true;
+      this.group?.remove();
       for (const done of this.pending.values()) done({ id: 0, ok: false, error: "died" });
       this.pending.clear();
     });
@@ -95,7 +112,7 @@ class Server {
         this.cpuSeconds = Math.max(this.cpuSeconds, u.cpuSeconds);
         this.peakRssMb = Math.max(this.peakRssMb, u.rssMb);
         if (u.cpuSeconds - start > this.limits.callCpuSeconds) stop = new CallFailed("cpu", `plus de ${this.limits.callCpuSeconds} s de calcul`);
-        else if (u.rssMb > this.limits.memoryMb) stop = new CallFailed("memory", `plus de ${this.limits.memoryMb} Mo de mémoire`);
+        else if (u.rssMb + u.tmpfsMb > this.limits.memoryMb) stop = new CallFailed("memory", `plus de ${this.limits.memoryMb} Mo de mémoire`);
         else if (u.processes > this.limits.processes) stop = new CallFailed("processes", `plus de ${this.limits.processes} processus`);
         else if (Date.now() > wallLimit) stop = new CallFailed("wall", "aucune réponse (bloquée)");
         if (stop) this.kill();
@@ -103,7 +120,7 @@ class Server {
       this.pending.set(id, (resp) => {
         clearInterval(watch);
         if (resp.ok) resolve(resp.value);
-        else if (resp.id === 0) reject(stop ?? new CallFailed("died", "le processus s'est arrêté pendant l'appel (process.exit, plantage…)"));
+        else if (resp.id === 0) reject(stop ?? (this.oom ? new CallFailed("memory", `plus de ${this.limits.memoryMb} Mo de mémoire`) : new CallFailed("died", "le processus s'est arrêté pendant l'appel (process.exit, plantage…)")));
         else reject(new Error(resp.error));
       });
       (this.child.stdio[3] as Writable).write(JSON.stringify({ ...r, id }) + "\n");
