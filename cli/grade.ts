@@ -225,7 +225,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
 
   const grades = new Map<string, StudentGrade>();
   try {
-    await pool(students, opts.jobs, async (student) => {
+    const gradeStudent = async (student: string) => {
       const t0 = Date.now();
       const mine = privateDir(work, `student-${students.indexOf(student)}`);
       // The student's notebooks, side by side as the student had them: part 2 loads part 1's functions.
@@ -294,7 +294,19 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
       writeAtomic(join(opts.outDir, "feedback", `${student}.md`), feedback(g));
       if (!process.env.NNWB_GRADE_KEEP) rmSync(mine, { recursive: true, force: true });
       log(`${student}: ${total} / ${max} (${g.wallSeconds.toFixed(1)} s, ${g.cpuSeconds.toFixed(1)} s CPU)`);
-    });
+    };
+    // One student the grader itself fails on (a bug, a full disk) still gets a row and feedback; the class goes on.
+    await pool(students, opts.jobs, (student) => gradeStudent(student).catch((e: unknown) => {
+      const why = `le correcteur a échoué sur cette copie (${String((e as Error)?.message ?? e).slice(0, 300)}) : signalez-le à l'enseignant`;
+      const checks = CHECK_IDS.map((id) => {
+        const fn = id.slice(0, id.indexOf("/")), name = id.slice(id.indexOf("/") + 1);
+        return { id, function: fn, title: CHECKS[fn].find((c) => c.name === name)?.title ?? name, ok: false, message: why, points: 0, max: points(id) };
+      });
+      const g: StudentGrade = { student, checks, total: 0, max: checks.reduce((t, c) => t + c.max, 0), notebooks: [], cpuSeconds: 0, wallSeconds: 0, peakMb: 0 };
+      grades.set(student, g);
+      writeAtomic(join(opts.outDir, "feedback", `${student}.md`), feedback(g));
+      log(`${student}: grader failed: ${(e as Error)?.stack ?? e}`);
+    }));
   } finally {
     // NNWB_GRADE_KEEP=1 keeps the sandboxes' folders (kernel logs) for debugging the grader.
     if (process.env.NNWB_GRADE_KEEP) log(`kept ${work}`);

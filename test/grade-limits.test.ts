@@ -7,7 +7,11 @@
  */
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
-import { bubblewrap } from "../cli/grade";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../cli/paths";
+import { bubblewrap, grade } from "../cli/grade";
+import { tempDir, removeDir } from "./helpers";
 import { bwrapArgs } from "../cli/grading/sandbox";
 import { nprocLimit, removeCgroups, sandboxCgroup } from "../cli/grading/cgroup";
 import { treeUsage } from "../cli/grading/proctree";
@@ -65,5 +69,22 @@ describe("nn-workbook grade: hard limits of a sandbox", function () {
     const r = spawnSync(command[0], command.slice(1), { encoding: "utf8" });
     assert.ok(!r.stdout.includes("written") || r.status !== 0, "200 MB went into /dev/shm under a 64 MB limit");
     assert.ok(group.oomKilled(), "the group's OOM kill is seen");
+  });
+
+  it("a student the grader itself fails on still gets a row and feedback, and the class goes on", async () => {
+    const dir = tempDir("nnwb-grade-fail-");
+    try {
+      // A folder named like a notebook: copying it fails inside the grader.
+      mkdirSync(join(dir, "subs", "broken", "1-une-couche.ipynb"), { recursive: true });
+      mkdirSync(join(dir, "subs", "empty"), { recursive: true });
+      const out = join(dir, "out");
+      const list = await grade(join(dir, "subs"), { outDir: out, cellTimeout: 30, budget: 60, memoryMb: 1500, jobs: 2, pointsFile: join(ROOT, "grading", "points.json"), variant: 1 });
+      assert.deepEqual(list.map((g) => [g.student, g.total]), [["broken", 0], ["empty", 0]]);
+      assert.match(readFileSync(join(out, "grades.csv"), "utf8"), /\nbroken,[^\n]*\nempty,/);
+      assert.match(readFileSync(join(out, "feedback", "broken.md"), "utf8"), /le correcteur a échoué sur cette copie/);
+      assert.match(readFileSync(join(out, "feedback", "empty.md"), "utf8"), /Aucun cahier/);
+    } finally {
+      removeDir(dir);
+    }
   });
 });
