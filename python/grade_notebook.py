@@ -14,6 +14,7 @@ elsewhere (cli/grading/harness.ts). The result goes to the --result file.
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -293,7 +294,11 @@ def main():
             return "timeout", "trop long (limite de %d s de calcul) : le noyau a été arrêté" % round(limit)
         if kind == "dead":
             return "died", "le noyau s'est arrêté pendant cette cellule (process.exit, plantage…)"
-        return "error", (cell_text(cell, None) or "").strip()[-1500:]
+        text = (cell_text(cell, None) or "").strip()
+        if "[sortie tronquée par le correcteur" in text and not re.search(r"(?m)^\s*(\w*Error\b|\d+:\d+ - )", text):
+            # A flood of output: the kernel's message naming the error went with it (tslab sends both the same way).
+            return "error", "la cellule a échoué, mais son message d'erreur s'est perdu dans une sortie trop abondante (tronquée par le correcteur)"
+        return "error", text[-1500:]
 
     def run(client, index, cpu_limit, watch):
         """Runs one cell; returns (status, message, cpu seconds)."""

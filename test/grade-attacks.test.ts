@@ -97,6 +97,7 @@ describe("nn-workbook grade: attacks", function () {
     assert.ok(Buffer.byteLength(text) < 20e6, "the executed copy stays small");
     assert.doesNotMatch(text, /TMPFS-HOG survived|DISK-FILL survived/);
     assert.match(fb("floods"), /mémoire dépassée/);
+    assert.doesNotMatch(fb("floods"), /x{50}|y{50}/, "the feedback does not quote a flood");
   });
 
   it("10 000 cells run out of CPU budget; the feedback names the cells that never ran; the checks still score", () => {
