@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { ROOT } from "../cli/paths";
 import { bubblewrap, grade, loadPoints } from "../cli/grade";
 import type { GradeOptions, StudentGrade } from "../cli/grade";
+import type { Notebook } from "../cli/notebook-json";
 import { merge } from "../cli/grading/merge";
 import { CHECKS } from "../lib/grading/registry";
 import { P1, SECRET, writeAttackSubmissions } from "./attack-submissions";
@@ -29,7 +30,9 @@ describe("nn-workbook grade: attacks", function () {
   let grades: Map<string, StudentGrade>;
   const opts = (o: Partial<GradeOptions>): GradeOptions => ({ outDir: out, cellTimeout: 30, budget: 60, memoryMb: 1500, jobs: 2, pointsFile: join(ROOT, "grading", "points.json"), variant: 11, ...o });
   const fb = (s: string) => readFileSync(join(out, "feedback", `${s}.md`), "utf8");
-  const executed = (s: string) => readdirSync(join(out, "executed", s)).map((f) => readFileSync(join(out, "executed", s, f), "utf8")).join("\n");
+  const executedFiles = (s: string) => readdirSync(join(out, "executed", s)).map((f) => readFileSync(join(out, "executed", s, f), "utf8"));
+  /** What the student's cells printed in the executed copies (not their sources, which name what they look for). */
+  const printed = (s: string) => executedFiles(s).flatMap((text) => (JSON.parse(text) as Notebook).cells.flatMap((c) => ((c as { outputs?: { text?: string | string[] }[] }).outputs ?? []).map((o) => [o.text ?? ""].flat().join("")))).join("\n");
   const protectedFiles = () => [join(ROOT, "cli", "grade.ts"), join(ROOT, "grading", "points.json")].map((f) => readFileSync(f, "utf8"));
   let original: string[];
 
@@ -66,7 +69,7 @@ describe("nn-workbook grade: attacks", function () {
   });
 
   it("nothing outside the sandbox is readable, writable or reachable", () => {
-    const text = executed("snoop");
+    const text = printed("snoop");
     assert.ok(!text.includes(SECRET), "another student's notebook was read");
     assert.doesNotMatch(text, /export function softmax|BEGIN SOLUTION/);
     assert.match(text, /\/sb\/dist\/lib\/nn\/softmax\.js\\?":\s*\\?"ERR/);
@@ -90,11 +93,11 @@ describe("nn-workbook grade: attacks", function () {
     const cell = (marker: string) => g.notebooks[0].cells.find((c) => c.source.startsWith(marker))!;
     assert.equal(cell("// tmpfs-hog").status, "memory", "1 GB in tmpfs + 500 MB held is over 1 500 MB: tmpfs counts as memory");
     assert.equal(cell("// disk-fill").status, "disk", "480 MB written in the kernel's own folder");
-    const text = executed("floods");
+    const text = printed("floods");
     assert.match(text, /sortie tronquée par le correcteur/);
     assert.match(text, /SHM stopped after \d+ MB/);
     assert.match(text, /TMP stopped after \d+ MB/);
-    assert.ok(Buffer.byteLength(text) < 20e6, "the executed copy stays small");
+    assert.ok(Buffer.byteLength(executedFiles("floods").join("")) < 20e6, "the executed copy stays small");
     assert.doesNotMatch(text, /TMPFS-HOG survived|DISK-FILL survived/);
     assert.match(fb("floods"), /mémoire dépassée/);
     assert.doesNotMatch(fb("floods"), /x{50}|y{50}/, "the feedback does not quote a flood");
