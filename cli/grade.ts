@@ -26,7 +26,7 @@ import { studentLibDir, privateDir } from "./grading/sandbox";
 import type { KernelSandbox } from "./grading/kernel-wrapper";
 import { ReferenceCache, Submission, checkFunction, writeModule } from "./grading/harness";
 import type { HarnessLimits } from "./grading/harness";
-import { frenchTypography } from "./grading/typography";
+import { typeset } from "../lib/text/french";
 import { writeExpected } from "./grading/expected";
 import { mergeCommand } from "./grading/merge";
 
@@ -139,9 +139,11 @@ export function submissions(dir: string): Map<string, string[]> {
  * defining them: `import { softmax } from "../dist/lib"`, `lib.softmax(…)`,
  * `require("../dist/lib").softmax`. The students' lib has none of them.
  */
-export function solutionImports(js: string): string[] {
-  // In the transpiled module a lib call reads dist_1.softmax, lib.softmax or require("…").softmax.
-  return GRADED_FUNCTIONS.filter((f) => new RegExp(`(?:\\)|\\b(?!exports\\b)\\w+)\\.${f}\\b`).test(js));
+export function solutionImports(js: string, carriers: readonly string[] = []): string[] {
+  // In the transpiled module a lib call reads dist_1.softmax, lib.softmax or require("…").softmax;
+  // partie1.softmax is the student's own, carried from an earlier notebook.
+  const own = ["exports", ...carriers].map((c) => `${c.replace(/\$/g, "\\$")}\\b`).join("|");
+  return GRADED_FUNCTIONS.filter((f) => new RegExp(`(?:\\)|\\b(?!${own})\\w+)\\.${f}\\b`).test(js));
 }
 
 interface RunnerResult {
@@ -226,7 +228,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
       const notebooks = privateDir(mine, "notebooks");
       for (const file of all.get(student)!) cpSync(file, join(notebooks, basename(file)));
       const studentEnv = { ...env, NNWB_SANDBOX: JSON.stringify({ ...sandbox, notebooks }) };
-      const runs: { report: NotebookReport; js?: string; declared: string[] }[] = [];
+      const runs: { report: NotebookReport; js?: string; declared: string[]; carriers: string[] }[] = [];
       let cpu = 0, peak = 0;
       for (const [n, file] of all.get(student)!.entries()) {
         const name = basename(file);
@@ -235,7 +237,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
           nb = JSON.parse(readFileSync(file, "utf8")) as Notebook;
           if (!Array.isArray(nb.cells)) throw new Error("no list of cells");
         } catch (e) {
-          runs.push({ report: { file: name, error: `fichier illisible, ce n'est pas un cahier Jupyter valide (${(e as Error).message.slice(0, 200)})`, cells: [], not_run: [], seconds: 0 }, declared: [] });
+          runs.push({ report: { file: name, error: `fichier illisible, ce n'est pas un cahier Jupyter valide (${(e as Error).message.slice(0, 200)})`, cells: [], not_run: [], seconds: 0 }, declared: [], carriers: [] });
           continue;
         }
         const job = privateDir(mine, `nb-${n}`);
@@ -251,7 +253,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
         cpu += r.cpu_seconds ?? 0;
         const code = nb.cells.map((c, i) => ({ cell: i + 1, source: c.cell_type === "code" ? sourceText(c.source) : "" })).filter((c) => c.source);
         const ex = extractDeclarations(code, [...GRADED_FUNCTIONS, "MLP"]);
-        runs.push({ report: { file: name, error: r.ok ? undefined : r.error, cells: r.cells ?? [], not_run: r.not_run ?? [], seconds: r.seconds, cpu_seconds: r.cpu_seconds }, js: ex.js, declared: ex.declared });
+        runs.push({ report: { file: name, error: r.ok ? undefined : r.error, cells: r.cells ?? [], not_run: r.not_run ?? [], seconds: r.seconds, cpu_seconds: r.cpu_seconds }, js: ex.js, declared: ex.declared, carriers: ex.carriers });
         rmSync(copy, { force: true });
       }
       // Checks: each function from the last notebook that declares it, in a sandbox of that notebook's declarations.
@@ -264,7 +266,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
           if (!subs.has(at)) subs.set(at, new Submission(writeModule(privateDir(mine, `module-${at}`), runs[at].js!), studentLib, privateDir(mine, `sandbox-${at}`), limits, bwrap, notebooks));
           sub = subs.get(at);
         }
-        const usesSolution = runs.some((r) => r.js && solutionImports(r.js).includes(fn));
+        const usesSolution = runs.some((r) => r.js && solutionImports(r.js, r.carriers).includes(fn));
         const missing = usesSolution
           ? `${fn} vient de la bibliothèque du cours (la solution de l'enseignant), absente de la copie des étudiants : à écrire vous-même`
           : `${fn} n'est définie dans aucun cahier rendu`;
@@ -361,7 +363,7 @@ export function feedback(g: StudentGrade): string {
     for (const c of cs) lines.push(`- ${c.ok ? "✔" : "✘"} ${c.title} (${c.points}/${c.max})${c.ok ? "" : ` : ${c.message}`}`);
     lines.push("");
   }
-  return frenchTypography(lines.join("\n"));
+  return typeset(lines.join("\n"));
 }
 
 export async function gradeCommand(argv: string[]): Promise<number> {
