@@ -15,7 +15,7 @@ import type { Wire } from "../lib/grading/wire";
 import { expectedValues } from "../cli/grading/expected";
 import { MlpStandIn, solutions } from "../cli/grading/solutions";
 import { extractDeclarations } from "../cli/grading/extract";
-import { solutionImports } from "../cli/grade";
+import { solutionImports } from "../cli/grading/check-student";
 import { notebookDeclarations } from "../lib/workbook/carry";
 import { feedback } from "../cli/grade";
 import type { ScoredCheck, StudentGrade } from "../cli/grade";
