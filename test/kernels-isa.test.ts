@@ -5,6 +5,21 @@ import { nativeInfo, nativeUnavailable } from "../lib/array";
 import { ISA_NAMES } from "../lib/array/addon";
 
 const CHECKS = join(__dirname, "kernel-checks.js");
+const TFJS_NATIVE_TEST = join(__dirname, "tfjs-native.test.js");
+/** The float32 checks: tfjs-native.test.ts's comparisons of the `native` backend with tfjs's cpu backend. */
+const F32_CHECKS = "matches the cpu backend";
+
+/** Runs the float32 checks in a child mocha with `env` added: its passes, failures (titles and messages) and pending tests. */
+function f32ChecksWith(env: Record<string, string>): { passes: number; failures: string[]; pending: number } {
+  const mocha = require.resolve("mocha/bin/mocha.js");
+  const r = spawnSync(process.execPath, [mocha, "--no-config", "--timeout", "600000", "--reporter", "json", "--grep", F32_CHECKS, TFJS_NATIVE_TEST], {
+    encoding: "utf8", env: { ...process.env, ...env }, timeout: 900000, maxBuffer: 64 << 20,
+  });
+  const at = r.stdout.indexOf('{\n  "stats"');
+  assert.ok(at >= 0, `${JSON.stringify(env)}: no mocha report (exit ${r.status} ${r.signal ?? ""})\n${r.stderr}`);
+  const report = JSON.parse(r.stdout.slice(at)) as { stats: { passes: number; pending: number }; failures: { fullTitle: string; err: { message: string } }[] };
+  return { passes: report.stats.passes, pending: report.stats.pending, failures: report.failures.map((f) => `${f.fullTitle}: ${f.err.message}`) };
+}
 
 /** Runs the kernel checks (only the report with --info) in a child process with `env` added; its JSON report and stderr. */
 function checksWith(env: Record<string, string>, args: string[] = []): { report: { isa: string; isas: string[]; checks: number }; stderr: string } {
@@ -39,6 +54,21 @@ describe("native kernels, each instruction-set variant (NN_WORKBOOK_ISA)", funct
       const { report } = checksWith({ NN_WORKBOOK_ISA: isa });
       assert.equal(report.isa, isa);
       assert.ok(report.checks > 100, `only ${report.checks} checks ran`);
+    });
+  }
+
+  // The float32 kernels of the TensorFlow.js backend follow the same choice.
+  for (const isa of ISA_NAMES) {
+    it(`${isa}: forced, the float32 kernels of the native tfjs backend match tfjs's cpu backend`, function () {
+      if (!info?.isas.includes(isa)) {
+        console.warn(`    ${isa} not supported by this CPU, skipped`);
+        this.skip();
+      }
+      const { passes, failures, pending } = f32ChecksWith({ NN_WORKBOOK_ISA: isa });
+      assert.deepEqual(failures, []);
+      assert.equal(pending, 0, "skipped: are the float32 kernels missing from the addon?");
+      // One check of the variant in use, eight unary ops, four binary ones, matMul (3), sum, softmax, the net's loss.
+      assert.ok(passes >= 19, `only ${passes} float32 checks ran`);
     });
   }
 

@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
-import { Random } from "../lib/array";
+import { Random, nativeInfo } from "../lib/array";
 import { load_data } from "../lib/data";
 import { evaluate_loss, gradient_descent_two_layers_nn, init_two_layers_nn, predict_two_layers_nn } from "../lib/nn";
 import { tf, initBackend, toMatrix, toTensor, to_torch_parameters, predict_two_layers_nn_torch, matMulData, releaseData } from "../lib/autograd";
 import { nativeBackendUnavailable } from "../lib/autograd/backend";
 import { holdData, nativeKernelNames, NativeBackend } from "../lib/tfjs-native";
+import { f32Isa } from "../lib/tfjs-native/addon";
 import { broadcastPlan, reducePlan } from "../lib/tfjs-native/layout";
 import { BufferPool } from "../lib/tfjs-native/pool";
 
@@ -99,6 +100,15 @@ describe("TensorFlow.js backend 'native' (float32 C++ kernels)", function () {
   });
 
   describe("matches the cpu backend (values and gradients, float32)", () => {
+    // test/kernels-isa.test.ts runs this block again under each NN_WORKBOOK_ISA.
+    it("runs on the float64 kernels' instruction-set variant (NN_WORKBOOK_ISA caps both)", () => {
+      const info = nativeInfo();
+      assert.ok(info, "the addon is loaded");
+      assert.equal(f32Isa(), info.isa);
+      const cap = process.env.NN_WORKBOOK_ISA;
+      if (cap && info.isas.includes(cap)) assert.equal(f32Isa(), cap);
+    });
+
     const special = Float32Array.from([
       0, -0, 1e-40, -1e-40, 1e-30, -1e-7, 0.5, 0.624, 0.626, -0.626, 1, -1, 2.5, -3, 9.9, 10.1, -20, 30,
       88.7, 88.73, -87.3, -103.9, -104, 1e30, -1e30, NaN, Infinity, -Infinity,
