@@ -16,17 +16,20 @@ import { tmpdir } from "node:os";
 import { parseArgs } from "node:util";
 import { ROOT, projectPython, UsageError } from "./paths";
 import { debianProgram } from "./debian";
-import { sourceText, writeAtomic } from "./notebook-json";
+import { writeAtomic } from "./notebook-json";
 import type { Notebook } from "./notebook-json";
-import { CHECKS, CHECK_IDS, GRADED_FUNCTIONS } from "../lib/grading/registry";
-import type { CheckResult } from "../lib/grading/checks";
+import { CHECK_IDS, GRADED_FUNCTIONS } from "../lib/grading/registry";
 import { reference, initReference } from "../lib/grading/reference";
-import { extractDeclarations } from "./grading/extract";
+import type { Extracted } from "./grading/extract";
+import { checkStudent, notebookModule } from "./grading/check-student";
+import type { ScoredCheck } from "./grading/check-student";
+
+export type { ScoredCheck };
 import { studentLibDir, privateDir } from "./grading/sandbox";
 import type { KernelSandbox } from "./grading/kernel-wrapper";
-import { ReferenceCache, Submission, checkFunction, writeModule } from "./grading/harness";
+import { ReferenceCache } from "./grading/harness";
 import type { HarnessLimits } from "./grading/harness";
-import { frenchTypography } from "./grading/typography";
+import { typeset } from "../lib/text/french";
 import { writeExpected } from "./grading/expected";
 import { mergeCommand } from "./grading/merge";
 import { removeCgroups } from "./grading/cgroup";
@@ -65,12 +68,6 @@ export interface GradeOptions {
   variant?: number;
   /** [k, n]: grade the students whose index i (in name order) has i % n === k - 1. */
   shard?: [number, number];
-}
-
-/** One check as scored for one student. */
-export interface ScoredCheck extends CheckResult {
-  points: number;
-  max: number;
 }
 
 export interface NotebookReport {
@@ -133,16 +130,6 @@ export function submissions(dir: string): Map<string, string[]> {
     }
   }
   return out;
-}
-
-/**
- * Graded functions a notebook's module takes from the course lib instead of
- * defining them: `import { softmax } from "../dist/lib"`, `lib.softmax(…)`,
- * `require("../dist/lib").softmax`. The students' lib has none of them.
- */
-export function solutionImports(js: string): string[] {
-  // In the transpiled module a lib call reads dist_1.softmax, lib.softmax or require("…").softmax.
-  return GRADED_FUNCTIONS.filter((f) => new RegExp(`(?:\\)|\\b(?!exports\\b)\\w+)\\.${f}\\b`).test(js));
 }
 
 interface RunnerResult {
@@ -232,7 +219,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
       const notebooks = privateDir(mine, "notebooks");
       for (const file of all.get(student)!) cpSync(file, join(notebooks, basename(file)));
       const studentEnv = { ...env, NNWB_SANDBOX: JSON.stringify({ ...sandbox, notebooks }) };
-      const runs: { report: NotebookReport; js?: string; declared: string[] }[] = [];
+      const runs: { report: NotebookReport; module?: Extracted }[] = [];
       let cpu = 0, peak = 0;
       for (const [n, file] of all.get(student)!.entries()) {
         const name = basename(file);
@@ -241,7 +228,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
           nb = JSON.parse(readFileSync(file, "utf8")) as Notebook;
           if (!Array.isArray(nb.cells)) throw new Error("no list of cells");
         } catch (e) {
-          runs.push({ report: { file: name, error: `fichier illisible, ce n'est pas un cahier Jupyter valide (${(e as Error).message.slice(0, 200)})`, cells: [], not_run: [], seconds: 0 }, declared: [] });
+          runs.push({ report: { file: name, error: `fichier illisible, ce n'est pas un cahier Jupyter valide (${(e as Error).message.slice(0, 200)})`, cells: [], not_run: [], seconds: 0 } });
           continue;
         }
         const job = privateDir(mine, `nb-${n}`);
@@ -255,39 +242,13 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
         // Last resort (the runner enforces the CPU limits itself): a runner stuck on a dead kernel still ends.
         const r = await runGradeNotebook(args, studentEnv, job, (opts.budget * 3 + 300) * 1000);
         cpu += r.cpu_seconds ?? 0;
-        const code = nb.cells.map((c, i) => ({ cell: i + 1, source: c.cell_type === "code" ? sourceText(c.source) : "" })).filter((c) => c.source);
-        const ex = extractDeclarations(code, [...GRADED_FUNCTIONS, "MLP"]);
-        runs.push({ report: { file: name, error: r.ok ? undefined : r.error, cells: r.cells ?? [], not_run: r.not_run ?? [], seconds: r.seconds, cpu_seconds: r.cpu_seconds }, js: ex.js, declared: ex.declared });
+        runs.push({ report: { file: name, error: r.ok ? undefined : r.error, cells: r.cells ?? [], not_run: r.not_run ?? [], seconds: r.seconds, cpu_seconds: r.cpu_seconds }, module: notebookModule(nb) });
         rmSync(copy, { force: true });
       }
-      // Checks: each function from the last notebook that declares it, in a sandbox of that notebook's declarations.
-      const subs = new Map<number, Submission>();
-      const checks: ScoredCheck[] = [];
-      for (const fn of GRADED_FUNCTIONS) {
-        const at = runs.map((r, i) => (r.declared.includes(fn) ? i : -1)).filter((i) => i >= 0).pop();
-        let sub: Submission | undefined;
-        if (at !== undefined) {
-          if (!subs.has(at)) subs.set(at, new Submission(writeModule(privateDir(mine, `module-${at}`), runs[at].js!), studentLib, privateDir(mine, `sandbox-${at}`), limits, bwrap, notebooks));
-          sub = subs.get(at);
-        }
-        const usesSolution = runs.some((r) => r.js && solutionImports(r.js).includes(fn));
-        const missing = usesSolution
-          ? `${fn} vient de la bibliothèque du cours (la solution de l'enseignant), absente de la copie des étudiants : à écrire vous-même`
-          : `${fn} n'est définie dans aucun cahier rendu`;
-        const results = sub
-          ? await checkFunction(sub, fn, ref, missing, variant)
-          : CHECKS[fn].map((c) => ({ id: `${fn}/${c.name}`, function: fn, title: c.title, ok: false, message: missing }));
-        for (const r of results) {
-          const max = points(r.id);
-          const message = usesSolution && !r.ok && !r.message.startsWith(fn + " vient") ? `${r.message} (${fn} appelle la solution de la bibliothèque, absente de la copie des étudiants)` : r.message;
-          checks.push({ ...r, message, points: r.ok ? max : 0, max });
-        }
-      }
-      for (const s of subs.values()) {
-        const u = s.close();
-        cpu += u.cpuSeconds;
-        peak = Math.max(peak, u.peakRssMb);
-      }
+      const checked = await checkStudent(runs.map((r) => r.module), { studentLib, notebooks, work: mine, limits, bwrap, ref, variant, points });
+      const checks = checked.checks;
+      cpu += checked.cpuSeconds;
+      peak = Math.max(peak, checked.peakRssMb);
       const total = checks.reduce((s, c) => s + c.points, 0), max = checks.reduce((s, c) => s + c.max, 0);
       const g: StudentGrade = { student, checks, total, max, notebooks: runs.map((r) => r.report), cpuSeconds: Math.round(cpu * 10) / 10, wallSeconds: Math.round((Date.now() - t0) / 100) / 10, peakMb: Math.round(peak) };
       grades.set(student, g);
@@ -380,7 +341,7 @@ export function feedback(g: StudentGrade): string {
     for (const c of cs) lines.push(`- ${c.ok ? "✔" : "✘"} ${c.title} (${c.points}/${c.max})${c.ok ? "" : ` : ${c.message}`}`);
     lines.push("");
   }
-  return frenchTypography(lines.join("\n"));
+  return typeset(lines.join("\n"));
 }
 
 export async function gradeCommand(argv: string[]): Promise<number> {

@@ -11,6 +11,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { ROOT, UsageError } from "./paths";
+import { notebookText } from "./notebook-json";
 
 /** Source file (from the project root) → where it goes in the student folder. */
 const ENTRIES: Record<string, string> = {
@@ -121,19 +122,13 @@ function* textFiles(dir: string): Generator<string> {
   }
 }
 
-/** A notebook's cell sources, one after the other (as the student sees them, not JSON-escaped). */
-function notebookSources(json: string): string {
-  const nb = JSON.parse(json) as { cells?: { source?: string | string[] }[] };
-  return (nb.cells ?? []).map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source ?? "")).join("\n");
-}
-
 /** The graded functions whose body stands somewhere in `dir`, with the file: empty when the folder is clean. */
 export function solutionsIn(dir: string): string[] {
   const bodies = gradedBodies();
   const found: string[] = [];
   for (const file of textFiles(dir)) {
     const raw = readFileSync(file, "utf8");
-    const text = file.endsWith(".ipynb") ? notebookSources(raw) : raw;
+    const text = file.endsWith(".ipynb") ? notebookText(raw) : raw;
     const flat = text.replace(/\/\/[^\n]*/g, "").replace(/\s+/g, "");
     for (const [name, body] of bodies) if (flat.includes(body)) found.push(`${name} in ${relative(dir, file)}`);
     if (text.includes("BEGIN SOLUTION")) found.push(`a solution region in ${relative(dir, file)}`);
@@ -209,7 +204,7 @@ export function writeStudentFolder(outDir: string, notebooks: Map<string, string
   const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   try {
-    const cells = [...notebooks.values()].map(notebookSources);
+    const cells = [...notebooks.values()].map(notebookText);
     for (const [src, dest] of studentSources(notebookImports(cells))) {
       mkdirSync(dirname(join(tmp, dest)), { recursive: true });
       cpSync(join(ROOT, src), join(tmp, dest));

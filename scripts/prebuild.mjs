@@ -6,7 +6,7 @@
 // (Not named `prebuild`: npm would run that before every `npm run build`.)
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { buildFromSource, describeSpeed, missingBuildTools, prebuildPath, root, smokeTest } from "./native-build.mjs";
@@ -28,7 +28,10 @@ try {
   mkdirSync(dirname(prebuildPath), { recursive: true });
   // Not stripped (it would save a fifth): the test that no AVX instruction
   // sits outside the AVX kernels reads the function names.
-  copyFileSync(join(work, "build", "Release", "nn_kernels.node"), prebuildPath);
+  // Copied beside it, then renamed over it: a process that has the old file
+  // loaded (a test run, a kernel) keeps its mapping instead of crashing.
+  copyFileSync(join(work, "build", "Release", "nn_kernels.node"), `${prebuildPath}.tmp`);
+  renameSync(`${prebuildPath}.tmp`, prebuildPath);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -165,13 +165,17 @@ export class Submission {
     return this.live().request(r);
   }
 
+  /** Why the notebook's declarations do not load (an error at the top level, an earlier notebook charger_cahier cannot read), if they do not. */
+  loadError?: string;
+
   /** The graded names the submission defines (functions or classes). */
   async defined(names: string[]): Promise<Set<string>> {
     if (!this.names) {
       try {
         this.names = new Set(decode(await this.request({ op: "names", names }), valueHooks) as string[]);
-      } catch {
+      } catch (e) {
         this.names = new Set();
+        this.loadError = (e as Error).message;
       }
     }
     return this.names;
@@ -233,7 +237,7 @@ export async function checkFunction(sub: Submission, name: string, ref: Referenc
   };
   const defined = await sub.defined([name, ...Object.keys(CHECKS)]);
   return runChecksWith(name, (once): Context | string => {
-    if (!defined.has(name)) return missing ?? `${name} n'est définie dans aucun cahier rendu`;
+    if (!defined.has(name)) return sub.loadError ? `${name} n'a pas pu être chargée : ${sub.loadError}` : missing ?? `${name} n'est définie dans aucun cahier rendu`;
     return {
       fn: call(name),
       other: (n) => (defined.has(n) ? call(n) : undefined),

@@ -140,7 +140,7 @@ export function torchChecks(): Record<string, Check[]> {
       } },
     ],
     gradient_descent_torch: torchDescent("gradient_descent_torch", "gd", 0.1, "vérifiez W = W − ε·grad avec les gradients de tf.variableGrads"),
-    gradient_descent_torch_optim: torchDescent("gradient_descent_torch_optim", "momentum", 0.05, "un optimiseur SGD avec momentum 0,9 : tf.train.momentum(epsilon, 0.9)"),
+    gradient_descent_torch_optim: torchDescent("gradient_descent_torch_optim", "momentum", 0.05, "un optimiseur SGD avec momentum 0,9 : `tf.train.momentum(epsilon, 0.9)`"),
     MLP: [
       { name: "couches", title: "MLP(784, 5, 3) a deux couches Linear c1 (784 → 5) et c2 (5 → 3) (consigne 20)", async run(ctx) {
         const mlp = await ctx.construct("MLP", D, Q, K);

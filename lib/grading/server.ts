@@ -82,7 +82,9 @@ async function main(): Promise<void> {
   const walk = (handle: number, path: string[]) => path.reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), hooks.fromHandle({ handle, kind: "" }));
   const answer = async (r: Request): Promise<unknown> => {
     switch (r.op) {
-      case "names": return r.names.filter((n) => { try { return typeof lookup(n) === "function"; } catch { return false; } });
+      case "names":
+        if (loadError) lookup(""); // says why nothing is defined
+        return r.names.filter((n) => typeof lookup(n) === "function");
       case "call": {
         const fn = lookup(r.name);
         if (typeof fn !== "function") throw new Error(`${r.name} n'est pas une fonction`);

@@ -19,6 +19,8 @@ export interface F32Addon {
   binaryF32(op: number, modeA: Mode, modeB: Mode, a: Float32Array, b: Float32Array, out: Float32Array, rows: number, cols: number): void;
   sumF32(a: Float32Array, out: Float32Array, rows: number, cols: number, axis: 0 | 1): void;
   softmaxF32(a: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** The instruction-set variant of these kernels (absent from binaries built before they had variants). */
+  isaF32?(): string;
 }
 
 const NAMES: readonly (keyof F32Addon)[] = ["gemmF32", "csrGemmF32", "unaryF32", "binaryF32", "sumF32", "softmaxF32"];
@@ -34,6 +36,11 @@ else if (NAMES.some((n) => typeof loaded[n] !== "function")) {
 
 /** The float32 kernels, or undefined (see f32Unavailable). */
 export const f32Kernels: F32Addon | undefined = f32;
+
+/** The instruction-set variant the float32 kernels run ("baseline" for a binary built before they had variants). */
+export function f32Isa(): string | undefined {
+  return f32 && (f32.isaF32 ? f32.isaF32() : "baseline");
+}
 
 /** Why the float32 kernels are not available (undefined when they are). */
 export function f32Unavailable(): string | undefined {

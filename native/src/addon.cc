@@ -251,6 +251,11 @@ napi_value CsrGemmU8(napi_env env, napi_callback_info info) {
 
 // float32 kernels of the TensorFlow.js backend (kernels_f32.h).
 
+// isaF32(): the instruction-set variant of the float32 kernels
+napi_value IsaF32(napi_env env, napi_callback_info) {
+  return guarded(env, [&] { return string(env, nnk::f32::isa()); });
+}
+
 // gemmF32(a, b, out, m, k, n, transA, transB)
 napi_value GemmF32(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -369,6 +374,7 @@ napi_value Init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   const napi_property_descriptor propsF32[] = {
+      {"isaF32", nullptr, IsaF32, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gemmF32", nullptr, GemmF32, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"csrGemmF32", nullptr, CsrGemmF32, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unaryF32", nullptr, UnaryF32, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -1,7 +1,9 @@
-// One instruction-set variant of the hot kernels: the same source
-// (kernels_impl.inc) compiled for plain x86-64 / arm64 (baseline) and again
-// for AVX2+FMA and AVX-512 on x86-64. kernels.cc picks one at load time from
-// the CPU's features and NN_WORKBOOK_ISA. Signatures as in kernels.h.
+// One instruction-set variant of the hot kernels: the same sources
+// (kernels_impl.inc, float64; kernels_f32_impl.inc, float32) compiled for
+// plain x86-64 / arm64 (baseline) and again for AVX2+FMA and AVX-512 on
+// x86-64. kernels.cc picks one at load time from the CPU's features and
+// NN_WORKBOOK_ISA, the same for both. Signatures as in kernels.h and
+// kernels_f32.h.
 #pragma once
 #include <cstdint>
 
@@ -18,12 +20,25 @@ struct IsaKernels {
   void (*binary)(int op, int mode, const double* a, const double* b, double* out, int64_t rows, int64_t cols);
 };
 
-namespace baseline { extern const IsaKernels table; }
+struct IsaKernelsF32 {
+  const char* name;
+  void (*gemm)(const float* a, const float* b, float* out, int64_t m, int64_t k, int64_t n, bool transA, bool transB);
+  void (*csrGemm)(const int32_t* ptr, const int32_t* idx, const float* val, int64_t m, const float* b, float* out, int64_t n);
+  void (*unary)(int op, const float* a, float* out, int64_t size, float alpha);
+  void (*binary)(int op, int modeA, int modeB, const float* a, const float* b, float* out, int64_t rows, int64_t cols);
+  void (*sum)(const float* a, float* out, int64_t rows, int64_t cols, int axis);
+  void (*softmax)(const float* a, float* out, int64_t rows, int64_t cols);
+};
+
+namespace baseline { extern const IsaKernels table; extern const IsaKernelsF32 tableF32; }
 #ifdef NNK_HAVE_AVX2
-namespace avx2 { extern const IsaKernels table; }
+namespace avx2 { extern const IsaKernels table; extern const IsaKernelsF32 tableF32; }
 #endif
 #ifdef NNK_HAVE_AVX512
-namespace avx512 { extern const IsaKernels table; }
+namespace avx512 { extern const IsaKernels table; extern const IsaKernelsF32 tableF32; }
 #endif
+
+// The variant in use: an index into isaNames() (kernels.h), 0 for baseline.
+int isaLevel();
 
 }  // namespace nnk

@@ -103,8 +103,9 @@ std::vector<const IsaKernels*> supportedTables() {
 }
 
 // The best supported variant, capped by NN_WORKBOOK_ISA (a name of
-// isaNames(); another value is ignored here, the loader warns about it).
-const IsaKernels& chooseTable() {
+// isaNames(); another value is ignored here, the loader warns about it), as
+// an index into supportedTables(), which is a prefix of isaNames().
+int chooseLevel() {
   const std::vector<const IsaKernels*> supported = supportedTables();
   const char* cap = std::getenv("NN_WORKBOOK_ISA");
   int limit = static_cast<int>(supported.size()) - 1;
@@ -113,15 +114,20 @@ const IsaKernels& chooseTable() {
     const auto at = std::find(all.begin(), all.end(), cap);
     if (at != all.end()) limit = std::min(limit, static_cast<int>(at - all.begin()));
   }
-  return *supported[limit];
+  return limit;
 }
 
 const IsaKernels& active() {
-  static const IsaKernels& table = chooseTable();
+  static const IsaKernels& table = *supportedTables()[isaLevel()];
   return table;
 }
 
 }  // namespace
+
+int isaLevel() {
+  static const int level = chooseLevel();
+  return level;
+}
 
 int partsFor(int64_t count, int64_t work) {
   return work < kParallelWork ? 1 : static_cast<int>(std::min<int64_t>(threadCount, std::max<int64_t>(count, 1)));

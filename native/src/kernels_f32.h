@@ -3,6 +3,7 @@
 // Products skip the zeros of their left operand, like kernels.h's (MNIST
 // pixels are ~84 % zeros); the transcendental functions are polynomial
 // approximations written so the compiler vectorises them (no libmvec).
+// Each exists per instruction-set variant (isa.h), the float64 kernels' one.
 #pragma once
 #include <cstdint>
 
@@ -33,6 +34,9 @@ void sum(const float* a, float* out, int64_t rows, int64_t cols, int axis);
 
 // Row-wise softmax of a (rows, cols).
 void softmax(const float* a, float* out, int64_t rows, int64_t cols);
+
+// The instruction-set variant these kernels run ("baseline", "avx2", "avx512").
+const char* isa();
 
 }  // namespace f32
 }  // namespace nnk
