@@ -18,7 +18,7 @@ import { ROOT, projectPython, UsageError } from "./paths";
 import { debianProgram } from "./debian";
 import { writeAtomic } from "./notebook-json";
 import type { Notebook } from "./notebook-json";
-import { CHECK_IDS, GRADED_FUNCTIONS } from "../lib/grading/registry";
+import { CHECKS, CHECK_IDS, GRADED_FUNCTIONS } from "../lib/grading/registry";
 import { reference, initReference } from "../lib/grading/reference";
 import type { Extracted } from "./grading/extract";
 import { checkStudent, notebookModule } from "./grading/check-student";

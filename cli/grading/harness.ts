@@ -33,10 +33,10 @@ export interface HarnessLimits {
   tmpfsMb: number;
   /** Bytes of stdout/stderr kept per sandbox (the rest is dropped). */
   outputBytes: number;
-  /** Tasks (processes and threads) at most: the hard backstop of the process watch. */
-  tasks: number;
-  /** Names of this run's control groups start with it. */
-  cgroupPrefix: string;
+  /** Tasks (processes and threads) at most: the hard backstop of the process watch (default 256). */
+  tasks?: number;
+  /** Names of this run's control groups start with it (default nnwb-<pid>-). */
+  cgroupPrefix?: string;
 }
 
 let servers = 0;
@@ -72,8 +72,9 @@ class Server {
     // stdout/stderr go to files capped by RLIMIT_FSIZE (prlimit): a flood fills nothing but its own file.
     const out = openSync(join(work, "server.out"), "w");
     // The watch below stops the sandbox at memoryMb (processes and tmpfs); the group is the hard stop above it.
-    this.group = sandboxCgroup(`${limits.cgroupPrefix}s${process.pid}-${++servers}`, { tasks: limits.tasks, memoryMb: limits.memoryMb + 512 });
-    const nproc = this.group ? undefined : nprocLimit(limits.tasks);
+    const tasks = limits.tasks ?? 256;
+    this.group = sandboxCgroup(`${limits.cgroupPrefix ?? `nnwb-${process.pid}-`}s${process.pid}-${++servers}`, { tasks, memoryMb: limits.memoryMb + 512 });
+    const nproc = this.group ? undefined : nprocLimit(tasks);
     const command = [...(this.group?.launcher() ?? []), "/usr/bin/prlimit", `--fsize=${limits.outputBytes}`, "--core=0", ...(nproc ? [`--nproc=${nproc}`] : []), "--",
       bwrap, ...args, "--", "/usr/bin/node", "/grader/server.js", `${SB}/notebooks/submission.js`, `${SB}/dist/lib`];
     this.child = spawn(command[0], command.slice(1), { stdio: ["ignore", out, out, "pipe", "pipe"], detached: true });
