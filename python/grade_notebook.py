@@ -133,6 +133,23 @@ class Watch:
         self._stop.set()
 
 
+def limit_outcome(tripped, limit, memory_mb, processes):
+    """(status, French message) of a cell the watch stopped, None otherwise: `grade` and `run` say the same."""
+    if tripped == "memory":
+        return "memory", "mémoire dépassée (plus de %d Mo) : le noyau a été arrêté" % memory_mb
+    if tripped == "processes":
+        return "processes", "trop de processus (plus de %d) : le noyau a été arrêté" % processes
+    if tripped == "wall":
+        return "timeout", "bloquée (plus de %d s sans calcul, ou bien trop longue) : le noyau a été arrêté" % IDLE_S
+    if tripped == "cpu":
+        return "timeout", "trop long (limite de %d s de calcul) : le noyau a été arrêté" % round(limit)
+    return None
+
+
+# A cell left when the notebook's CPU budget is spent.
+BUDGET_SPENT = "non exécutée : temps de calcul total du cahier dépassé (%d s)"
+
+
 class CappedClient(NotebookClient):
     """Keeps at most `cap` bytes of output per cell, then one note: a flood never fills the grader's memory."""
 
@@ -160,10 +177,11 @@ def main():
     ap.add_argument("--cwd", required=True)
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--ipc-dir", required=True, help="the kernel's private folder (connection file and sockets)")
-    ap.add_argument("--cell-cpu", type=float, default=120, help="CPU seconds per cell")
-    ap.add_argument("--budget-cpu", type=float, default=900, help="CPU seconds for all the student's cells")
-    ap.add_argument("--memory-mb", type=float, default=2048)
-    ap.add_argument("--processes", type=int, default=200)
+    # The defaults live in cli/limits.ts (GRADER_LIMITS), shared with `nn-workbook run`.
+    ap.add_argument("--cell-cpu", type=float, required=True, help="CPU seconds per cell")
+    ap.add_argument("--budget-cpu", type=float, required=True, help="CPU seconds for all the student's cells")
+    ap.add_argument("--memory-mb", type=float, required=True)
+    ap.add_argument("--processes", type=int, required=True)
     ap.add_argument("--output-cap", type=int, default=200_000, help="bytes of output kept per cell")
     args = ap.parse_args()
     CappedClient.cap = args.output_cap
@@ -182,14 +200,9 @@ def main():
     wall_factor = 20  # a backstop only: limits are CPU seconds
 
     def outcome(kind, cell, watch, limit):
-        if watch.tripped == "memory":
-            return "memory", "mémoire dépassée (plus de %d Mo) : le noyau a été arrêté" % args.memory_mb
-        if watch.tripped == "processes":
-            return "processes", "trop de processus (plus de %d) : le noyau a été arrêté" % args.processes
-        if watch.tripped == "wall":
-            return "timeout", "bloquée (plus de %d s sans calcul, ou bien trop longue) : le noyau a été arrêté" % IDLE_S
-        if watch.tripped == "cpu" or kind == "timeout":
-            return "timeout", "trop long (limite de %d s de calcul) : le noyau a été arrêté" % round(limit)
+        limited = limit_outcome(watch.tripped, limit, args.memory_mb, args.processes) or (limit_outcome("cpu", limit, args.memory_mb, args.processes) if kind == "timeout" else None)
+        if limited:
+            return limited
         if kind == "dead":
             return "died", "le noyau s'est arrêté pendant cette cellule (process.exit, plantage…)"
         return "error", (cell_text(cell, None) or "").strip()[-1500:]
@@ -245,7 +258,7 @@ def main():
                         position += 1
                         left = args.budget_cpu - cpu_used - watch.cpu
                         if left <= 0:
-                            cells[index] = {"status": "skipped", "message": "non exécutée : temps de calcul total du cahier dépassé (%d s)" % args.budget_cpu, "cpu": 0}
+                            cells[index] = {"status": "skipped", "message": BUDGET_SPENT % args.budget_cpu, "cpu": 0}
                             continue
                         status, message, cpu = run(client, index, min(args.cell_cpu, left), watch)
                         cells[index] = {"status": status, "message": message, "cpu": round(cpu, 2)}
