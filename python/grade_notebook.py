@@ -77,7 +77,7 @@ class Watch:
         self.tripped = None  # "memory", "cpu", "processes"
         self.peak_mb, self.cpu, self.cell_start, self.cell_limit, self.wall_deadline = 0.0, 0.0, 0.0, None, None
         self.last_progress, self.progress_cpu = time.time(), 0.0
-        self.tripped_at, self.nudged, self.running = None, False, False
+        self.tripped_at, self.nudged, self.running = None, 0.0, False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -102,9 +102,10 @@ class Watch:
             proc = getattr(getattr(self.km, "provisioner", None), "process", None)
             if self.running and not self.tripped and proc is not None and proc.poll() is not None:
                 self.tripped, self.tripped_at = "died", time.time()
-            if self.tripped and self.running and not self.nudged and time.time() - (self.tripped_at or 0) > 5:
-                # The kernel is gone but nbclient still waits: wake the main thread.
-                self.nudged = True
+            if self.tripped and self.running and time.time() - (self.tripped_at or 0) > 5 and time.time() - self.nudged > 3:
+                # The kernel is gone but nbclient still waits: wake the main thread. Again every 3 s: a signal
+                # that lands in another asyncio task than the blocked one is lost (seen: runners stuck 40 min).
+                self.nudged = time.time()
                 os.kill(os.getpid(), signal.SIGUSR1)
                 continue
             cpu, rss, count = tree_usage(pid)

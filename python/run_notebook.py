@@ -64,7 +64,6 @@ def run_limited(nb, args, cwd, result):
     """Runs the cells in order under the grader's limits (its Watch, its messages); returns the last cell's index.
     result gets "cpu": the CPU seconds of each code cell, by cell index."""
     import signal
-    import threading
     from jupyter_client.manager import KernelManager
     from grade_notebook import Watch, KernelGone, limit_outcome, BUDGET_SPENT, _kernel_gone
     signal.signal(signal.SIGUSR1, _kernel_gone)
@@ -76,17 +75,6 @@ def run_limited(nb, args, cwd, result):
     cpu = {}
     index = -1
     wall_factor = 20  # as graded: a backstop only, the limits are CPU seconds
-
-    # The watch wakes the main thread once when it kills the kernel; that one signal can land in another
-    # asyncio task and be lost while nbclient blocks on the dead kernel's socket: repeat it.
-    done = threading.Event()
-
-    def nudge():
-        while not done.wait(2):
-            if watch.tripped and watch.running and time.time() - (watch.tripped_at or 0) > 6:
-                os.kill(os.getpid(), signal.SIGUSR1)
-
-    threading.Thread(target=nudge, daemon=True).start()
 
     def stopped(limit, kind):
         return limit_outcome(watch.tripped, limit, args.memory_mb, args.processes) or (limit_outcome("cpu", limit, args.memory_mb, args.processes) if kind == "timeout" else None)
@@ -131,7 +119,6 @@ def run_limited(nb, args, cwd, result):
         result.update(ok=False, failed_cell=index, reason=limits[0] if limits else "kernel died",
                       error=limits[1] if limits else "le noyau s'est arrêté")
     finally:
-        done.set()
         watch.stop()
         try:
             km.shutdown_kernel(now=True)
