@@ -33,6 +33,7 @@ import { typeset } from "../lib/text/french";
 import { writeExpected } from "./grading/expected";
 import { mergeCommand } from "./grading/merge";
 import { removeCgroups } from "./grading/cgroup";
+import { GRADER_LIMITS } from "./limits";
 
 export const GRADE_HELP = `nn-workbook grade <submissions-dir> [--out DIR] [--timeout S] [--budget S] [--memory MB] [--jobs N] [--points FILE] [--shard K/N]
 nn-workbook grade merge <out-dir>... --out DIR
@@ -43,9 +44,9 @@ nn-workbook grade --write-expected
   scores on its own, from outside the student's process. Writes
   DIR/grades.csv, DIR/usage.csv, DIR/feedback/<student>.md and the executed
   notebooks in DIR/executed/ (default DIR: out/grades).
-    --timeout S   CPU seconds per cell, and per call of a checked function (default 120)
-    --budget S    CPU seconds for all the cells of one notebook (default 900)
-    --memory MB   memory cap of one kernel (default 2048)
+    --timeout S   CPU seconds per cell, and per call of a checked function (default ${GRADER_LIMITS.cellCpuSeconds})
+    --budget S    CPU seconds for all the cells of one notebook (default ${GRADER_LIMITS.notebookCpuSeconds})
+    --memory MB   memory cap of one kernel (default ${GRADER_LIMITS.memoryMb})
     --jobs N      students graded at once (default 1)
     --points FILE points per check (default grading/points.json)
     --variant V   the checks' inputs (a number ≥ 1; default: a random one, saved in DIR/run.json)
@@ -238,7 +239,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
         const executed = join(opts.outDir, "executed", student);
         mkdirSync(executed, { recursive: true });
         const args = [copy, "--output", join(executed, name), "--cwd", job, "--kernel", "nnwb-grade", "--ipc-dir", ipc,
-          "--cell-cpu", String(opts.cellTimeout), "--budget-cpu", String(opts.budget), "--memory-mb", String(opts.memoryMb)];
+          "--cell-cpu", String(opts.cellTimeout), "--budget-cpu", String(opts.budget), "--memory-mb", String(opts.memoryMb), "--processes", String(GRADER_LIMITS.processes)];
         // Last resort (the runner enforces the CPU limits itself): a runner stuck on a dead kernel still ends.
         const r = await runGradeNotebook(args, studentEnv, job, (opts.budget * 3 + 300) * 1000);
         cpu += r.cpu_seconds ?? 0;
@@ -377,9 +378,9 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   }
   const opts: GradeOptions = {
     outDir: resolve(values.out ?? join(ROOT, "out", "grades")),
-    cellTimeout: num(values.timeout, 120, "timeout"),
-    budget: num(values.budget, 900, "budget"),
-    memoryMb: num(values.memory, 2048, "memory"),
+    cellTimeout: num(values.timeout, GRADER_LIMITS.cellCpuSeconds, "timeout"),
+    budget: num(values.budget, GRADER_LIMITS.notebookCpuSeconds, "budget"),
+    memoryMb: num(values.memory, GRADER_LIMITS.memoryMb, "memory"),
     jobs: Math.floor(num(values.jobs, 1, "jobs")),
     pointsFile: resolve(values.points ?? join(ROOT, "grading", "points.json")),
     shard,

@@ -143,7 +143,7 @@ class Watch:
     """Kills the kernel's process group over a cell's CPU limit, the memory cap (its processes and tmpfs), the
     process cap or the disk cap of its folder."""
 
-    def __init__(self, km, cap_mb, max_procs, disk_dir, disk_mb):
+    def __init__(self, km, cap_mb, max_procs, disk_dir=None, disk_mb=None):
         self.km, self.cap_mb, self.max_procs = km, cap_mb, max_procs
         # The kernel's folder is the one host folder the sandbox can write to (its sockets): bounded here.
         self.disk_dir, self.disk_mb, self.ticks, self.wrapper_pid = disk_dir, disk_mb, 0, None
@@ -190,7 +190,7 @@ class Watch:
             self.cpu = max(self.cpu, cpu)
             self.peak_mb = max(self.peak_mb, rss)
             self.ticks += 1
-            disk_mb, entries = dir_usage(self.disk_dir) if self.ticks % 5 == 0 else (0, 0)
+            disk_mb, entries = dir_usage(self.disk_dir) if self.disk_dir and self.ticks % 5 == 0 else (0, 0)
             why = None
             if disk_mb > self.disk_mb or entries >= 10000:
                 why = "disk"
@@ -211,6 +211,29 @@ class Watch:
 
     def stop(self):
         self._stop.set()
+
+
+def limit_outcome(tripped, limit, args):
+    """(status, French message) of a cell the watch stopped, None otherwise: `grade` and `run` say the same.
+    `limit` is the CPU seconds the cell had; `args` the runner's limits (cell_cpu, budget_cpu, memory_mb, processes, disk_mb)."""
+    if tripped == "memory":
+        return "memory", "mémoire dépassée (plus de %d Mo) : le noyau a été arrêté" % args.memory_mb
+    if tripped == "processes":
+        return "processes", "trop de processus (plus de %d) : le noyau a été arrêté" % args.processes
+    if tripped == "disk":
+        return "disk", "trop de fichiers écrits (plus de %d Mo ou de 10 000 fichiers) : le noyau a été arrêté" % args.disk_mb
+    if tripped == "wall":
+        return "timeout", "bloquée (plus de %d s sans calcul, ou bien trop longue) : le noyau a été arrêté" % IDLE_S
+    if tripped == "cpu" and limit < args.cell_cpu:
+        # The cell had only what was left of the notebook's budget.
+        return "timeout", "temps de calcul total du cahier dépassé (%d s) pendant cette cellule : le noyau a été arrêté" % args.budget_cpu
+    if tripped == "cpu":
+        return "timeout", "trop long (limite de %d s de calcul) : le noyau a été arrêté" % round(limit)
+    return None
+
+
+# A cell left when the notebook's CPU budget is spent.
+BUDGET_SPENT = "non exécutée : temps de calcul total du cahier dépassé (%d s)"
 
 
 class CappedClient(NotebookClient):
@@ -252,10 +275,11 @@ def main():
     ap.add_argument("--cwd", required=True)
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--ipc-dir", required=True, help="the kernel's private folder (connection file and sockets)")
-    ap.add_argument("--cell-cpu", type=float, default=120, help="CPU seconds per cell")
-    ap.add_argument("--budget-cpu", type=float, default=900, help="CPU seconds for all the student's cells")
-    ap.add_argument("--memory-mb", type=float, default=2048)
-    ap.add_argument("--processes", type=int, default=200)
+    # The defaults live in cli/limits.ts (GRADER_LIMITS), shared with `nn-workbook run`.
+    ap.add_argument("--cell-cpu", type=float, required=True, help="CPU seconds per cell")
+    ap.add_argument("--budget-cpu", type=float, required=True, help="CPU seconds for all the student's cells")
+    ap.add_argument("--memory-mb", type=float, required=True)
+    ap.add_argument("--processes", type=int, required=True)
     ap.add_argument("--disk-mb", type=float, default=200, help="MB the kernel's folder may hold (its logs included)")
     ap.add_argument("--output-cap", type=int, default=200_000, help="bytes of output kept per cell")
     args = ap.parse_args()
@@ -276,22 +300,12 @@ def main():
     wall_factor = 20  # a backstop only: limits are CPU seconds
 
     def outcome(kind, cell, watch, limit):
-        if watch.tripped == "memory":
-            return "memory", "mémoire dépassée (plus de %d Mo) : le noyau a été arrêté" % args.memory_mb
-        if watch.tripped == "processes":
-            return "processes", "trop de processus (plus de %d) : le noyau a été arrêté" % args.processes
-        if watch.tripped == "disk":
-            return "disk", "trop de fichiers écrits (plus de %d Mo ou de 10 000 fichiers) : le noyau a été arrêté" % args.disk_mb
-        if kind == "dead" and os.path.exists(os.path.join(watch.disk_dir, "oom-%s" % watch.wrapper_pid)):
+        if kind == "dead" and not watch.tripped and os.path.exists(os.path.join(watch.disk_dir, "oom-%s" % watch.wrapper_pid)):
             # The sandbox's control group went over its memory limit before the watch saw it.
-            return "memory", "mémoire dépassée (plus de %d Mo) : le noyau a été arrêté" % args.memory_mb
-        if watch.tripped == "wall":
-            return "timeout", "bloquée (plus de %d s sans calcul, ou bien trop longue) : le noyau a été arrêté" % IDLE_S
-        if (watch.tripped == "cpu" or kind == "timeout") and limit < args.cell_cpu:
-            # The cell had only what was left of the notebook's budget.
-            return "timeout", "temps de calcul total du cahier dépassé (%d s) pendant cette cellule : le noyau a été arrêté" % args.budget_cpu
-        if watch.tripped == "cpu" or kind == "timeout":
-            return "timeout", "trop long (limite de %d s de calcul) : le noyau a été arrêté" % round(limit)
+            return limit_outcome("memory", limit, args)
+        limited = limit_outcome(watch.tripped or ("cpu" if kind == "timeout" else None), limit, args)
+        if limited:
+            return limited
         if kind == "dead":
             return "died", "le noyau s'est arrêté pendant cette cellule (process.exit, plantage…)"
         text = (cell_text(cell, None) or "").strip()
@@ -364,7 +378,7 @@ def main():
                         position += 1
                         left = args.budget_cpu - spent
                         if left <= 0:
-                            cells[index] = {"status": "skipped", "message": "non exécutée : temps de calcul total du cahier dépassé (%d s)" % args.budget_cpu, "cpu": 0}
+                            cells[index] = {"status": "skipped", "message": BUDGET_SPENT % args.budget_cpu, "cpu": 0}
                             continue
                         status, message, cpu = run(client, index, min(args.cell_cpu, left), watch)
                         spent += cpu

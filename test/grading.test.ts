@@ -9,7 +9,10 @@ import * as lib from "../lib";
 import { initReference, reference } from "../lib/grading/reference";
 import { CHECKS, GRADED_FUNCTIONS, runChecksWith } from "../lib/grading/registry";
 import type { Context, ReferenceLib } from "../lib/grading/checks";
-import { checkReport, runChecks, valueHooks } from "../lib/grading";
+import { checkReport, localObject, runChecks, valueHooks } from "../lib/grading";
+import { tf, Module, Linear } from "../lib/autograd";
+import type { RawTensor } from "../lib/grading/wire";
+import type { StudentObject } from "../lib/grading/checks";
 import { decode } from "../lib/grading/wire";
 import type { Wire } from "../lib/grading/wire";
 import { expectedValues } from "../cli/grading/expected";
@@ -141,6 +144,70 @@ describe("grading checks", function () {
       return { shape: [], dtype: "float32", data: Float32Array.of(-s / 1), variable: false };
     };
     assert.ok((await failed("evaluate_loss_torch", noEps)).includes("evaluate_loss_torch/epsilon"));
+  });
+
+  it("the MLP learns (consigne 20.4): a correct one passes, one whose parameters() omit c2 or hand out copies fails, named in French", async () => {
+    class Mlp extends Module {
+      c1: Linear;
+      c2: Linear;
+      constructor(D = 784, Q = 100, K = 3) {
+        super();
+        this.c1 = new Linear(D, Q);
+        this.c2 = new Linear(Q, K);
+      }
+      forward(x: tf.Tensor2D): tf.Tensor2D {
+        return tf.softmax(this.c2.forward(tf.relu(this.c1.forward(x))));
+      }
+    }
+    class NoC2 extends Mlp {
+      override parameters(): tf.Variable[] { return this.c1.parameters(); }
+    }
+    class Copies extends Mlp {
+      override parameters(): tf.Variable[] { return super.parameters().map((p) => tf.variable(p.clone())); }
+    }
+    const learns = async (results: Promise<{ id: string; ok: boolean; message: string }[]>) => (await results).find((r) => r.id === "MLP/apprend")!;
+    // The self-check: no optimizer of the student's, the checks' own loop trains the module where it lives.
+    const good = await learns(runChecks("MLP", Mlp));
+    assert.ok(good.ok, good.message);
+    assert.deepEqual((await runChecks("MLP", Mlp)).filter((r) => !r.ok).map((r) => r.id), []);
+    const noC2 = await learns(runChecks("MLP", NoC2));
+    assert.equal(noC2.ok, false);
+    assert.match(noC2.message, /^mlp\.c2\.weight, mlp\.c2\.bias ne changent pas pendant l'entraînement \(30 passes de SGD .*mlp\.parameters\(\) doit les donner à l'optimiseur$/);
+    assert.ok((await runChecks("MLP", NoC2)).some((r) => r.id === "MLP/parametres" && !r.ok), "parametres names the missing tensors too");
+    const copies = await learns(runChecks("MLP", Copies));
+    assert.equal(copies.ok, false);
+    assert.match(copies.message, /^le MLP n'apprend pas \(30 passes de SGD .*\) : les tf\.Variable de mlp\.parameters\(\) ne servent pas au calcul de mlp\.apply\(x\)/);
+    // The grader's way: the student's gradient_descent_torch_optim trains the MLP when it takes a Module.
+    const used: string[] = [];
+    const withOptimizer = (Cls: new (D: number, Q: number, K: number) => Module, optim: (m: Module, x: tf.Tensor2D, y: tf.Tensor2D, n: number, eps: number) => void) => {
+      const objects = new Map<StudentObject, Module>();
+      const live = (t: RawTensor) => { const v = tf.tensor(t.data, t.shape, t.dtype); return t.variable ? tf.variable(v, true) : v; };
+      return runChecksWith("MLP", (once): Context => ({
+        fn: async () => undefined,
+        other: (n) => (n === "gradient_descent_torch_optim" ? async (...a: unknown[]) => {
+          used.push(n);
+          optim(objects.get(a[2] as StudentObject)!, a[0] as tf.Tensor2D, a[1] as tf.Tensor2D, a[4] as number, a[5] as number);
+          return [a[2], [], []];
+        } : undefined),
+        construct: async (_c, ...a) => { const m = new Cls(...(a as [number, number, number])); const o = localObject(m); objects.set(o, m); return o; },
+        tensor: live,
+        ref: async <T>(_k: string, compute: (l: ReferenceLib) => T) => compute(reference),
+        once,
+      }));
+    };
+    const momentum = (m: Module, x: tf.Tensor2D, y: tf.Tensor2D, n: number, eps: number) => {
+      const opt = tf.train.momentum(eps, 0.9);
+      for (let i = 0; i < n; i++) tf.tidy(() => { opt.minimize(() => tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.add(m.forward(x), 1e-16))), 1))) as tf.Scalar, false, m.parameters()); });
+      opt.dispose();
+    };
+    const viaOptim = await learns(withOptimizer(Mlp, momentum));
+    assert.ok(viaOptim.ok, viaOptim.message);
+    assert.ok(used.length > 0, "the student's optimizer was called");
+    const viaOptimNoC2 = await learns(withOptimizer(NoC2, momentum));
+    assert.match(viaOptimNoC2.message, /^mlp\.c2\.weight, mlp\.c2\.bias ne changent pas pendant l'entraînement \(votre gradient_descent_torch_optim/);
+    // A descent that does not take a Module: the checks' own loop trains the MLP instead.
+    const paramsOnly = await learns(withOptimizer(Mlp, () => { throw new TypeError("m.W1 is undefined"); }));
+    assert.ok(paramsOnly.ok, paramsOnly.message);
   });
 
   it("a missing function or one that throws fails every check without stopping the others", async () => {

@@ -13,7 +13,7 @@ import { bubblewrap, grade } from "../cli/grade";
 import { NOTEBOOKS, ROOT } from "../cli/paths";
 import { runNotebook } from "../cli/run";
 import { readNotebook } from "../cli/notebook-json";
-import { fillStudentFolder, VARIANTS } from "./student";
+import { fillStudentFolder, fixtureParameters, VARIANTS } from "./student";
 import { tempDir, removeDir } from "./helpers";
 
 const NOTEBOOK_FILES = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
@@ -42,9 +42,7 @@ describe("a student's round trip: assign, fill in, run, grade", function () {
     const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(out, "tsconfig.json")], { encoding: "utf8" });
     assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
     for (const f of NOTEBOOK_FILES) {
-      // Fewer passes than the handout's defaults: the same code paths, a shorter run.
-      const params: [string, string][] = f.startsWith("2-") ? [["num_passes", "150"], ["sweep_passes", "60"]] : f.startsWith("3-") ? [["num_passes", "30"]] : [];
-      const r = await runNotebook(join(out, "notebooks", f), { outDir: join(dir, "run"), parameters: params });
+      const r = await runNotebook(join(out, "notebooks", f), { outDir: join(dir, "run"), parameters: fixtureParameters(f) });
       assert.ok(r.ok, `${f}: cell ${r.failed_cell}: ${r.error}`);
       // What the cells printed and drew (the prose mentions « À compléter » itself).
       const outputs = readNotebook(r.output).cells.map((c) => JSON.stringify(c.outputs ?? [])).join("\n");

@@ -65,7 +65,7 @@ class Server {
   constructor(moduleFile: string, studentLib: string, work: string, private readonly limits: HarnessLimits, bwrap: string, notebooks?: string) {
     const server = join(ROOT, "dist", "lib", "grading");
     const args = bwrapArgs({
-      ro: [...layoutBinds(studentLib, notebooks), [moduleFile, `${SB}/notebooks/submission.js`], [join(server, "server.js"), "/grader/server.js"], [join(server, "wire.js"), "/grader/wire.js"]],
+      ro: [...layoutBinds(studentLib, notebooks), [moduleFile, `${SB}/notebooks/submission.js`], [join(server, "server.js"), "/grader/server.js"], [join(server, "wire.js"), "/grader/wire.js"], [join(server, "fit.js"), "/grader/fit.js"]],
       tmpfsMb: limits.tmpfsMb, chdir: `${SB}/notebooks`,
       env: { NODE_OPTIONS: `--max-old-space-size=${Math.max(256, limits.memoryMb)}` },
     });
@@ -208,6 +208,10 @@ class RemoteObject implements StudentObject {
   async set(path: string[], value: unknown) { await this.sub.request({ op: "set", handle: this.handle, path, value: encode(value, harnessHooks(this.sub)) }); }
   async call(method: string, ...args: unknown[]) {
     return decode(await this.sub.request({ op: "method", handle: this.handle, method, args: args.map((a) => encode(a, harnessHooks(this.sub))) }), harnessHooks(this.sub));
+  }
+  async fit(x: unknown, y: unknown, passes: number, epsilon: number) {
+    const hooks = harnessHooks(this.sub);
+    await this.sub.request({ op: "fit", handle: this.handle, x: encode(x, hooks), y: encode(y, hooks), passes, epsilon });
   }
 }
 
