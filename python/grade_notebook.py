@@ -192,7 +192,7 @@ class Watch:
             self.ticks += 1
             disk_mb, entries = dir_usage(self.disk_dir) if self.disk_dir and self.ticks % 5 == 0 else (0, 0)
             why = None
-            if disk_mb > self.disk_mb or entries >= 10000:
+            if self.disk_dir and (disk_mb > self.disk_mb or entries >= 10000):
                 why = "disk"
             elif rss > self.cap_mb:
                 why = "memory"
