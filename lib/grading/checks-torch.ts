@@ -113,9 +113,9 @@ async function weightsOf(mlp: StudentObject): Promise<[string, Float32Array][]> 
 }
 
 /**
- * Consigne 20.4: the MLP trained a few passes learns. With the student's
- * gradient_descent_torch_optim when it takes a Module (the handout's way),
- * else with the checks' own loop (fit.ts) through parameters() and apply(x).
+ * Consigne 20.4: the MLP trained a few passes learns, with the checks' own
+ * loop (fit.ts: SGD with momentum through parameters() and apply(x)), not the
+ * student's optimizer or loss: a bug there costs their checks, not this one.
  * The verdict is read here: every weight moved, the right class's
  * probability rose.
  */
@@ -125,23 +125,11 @@ async function mlpLearns(ctx: Context): Promise<void> {
   const x = rawOf(d.x_train), y = rawOf(d.y_train);
   const output = async () => tensor2d(await mlp.call("apply", ctx.tensor(x)), x.shape[0], K, "mlp.apply(x_train)");
   const before = rightClass(await output(), y), w0 = await weightsOf(mlp);
-  const optim = ctx.other("gradient_descent_torch_optim");
-  let trained = false;
-  if (optim) {
-    try {
-      await optim(ctx.tensor(x), ctx.tensor(y), mlp, Q, FIT_PASSES, FIT_EPSILON);
-      trained = true;
-    } catch {
-      // A descent written for the parameters only (not a Module): the checks' loop trains the MLP instead.
-    }
-  }
-  const how = trained ? `votre gradient_descent_torch_optim(x, y, mlp, ${Q}, ${FIT_PASSES}, ${num(FIT_EPSILON)})` : `${FIT_PASSES} passes de SGD (momentum 0,9, ε = ${num(FIT_EPSILON)}) sur mlp.parameters()`;
-  if (!trained) {
-    try {
-      await mlp.fit(ctx.tensor(x), ctx.tensor(y), FIT_PASSES, FIT_EPSILON);
-    } catch (e) {
-      fail(`le MLP n'apprend pas (${how}) : ${(e instanceof Error ? e.message : String(e)).replace(/^Error: /, "")}`);
-    }
+  const how = `${FIT_PASSES} passes de SGD (momentum 0,9, ε = ${num(FIT_EPSILON)}) sur mlp.parameters()`;
+  try {
+    await mlp.fit(ctx.tensor(x), ctx.tensor(y), FIT_PASSES, FIT_EPSILON);
+  } catch (e) {
+    fail(`le MLP n'apprend pas (${how}) : ${(e instanceof Error ? e.message : String(e)).replace(/^Error: /, "")}`);
   }
   const w1 = await weightsOf(mlp);
   const still = w0.filter(([, v], i) => w1[i][1].length === v.length && w1[i][1].every((u, j) => u === v[j])).map(([name]) => name);
@@ -228,7 +216,7 @@ export function torchChecks(): Record<string, Check[]> {
         const out = tensor2d(await mlp.call("apply", ctx.tensor(inputs().x)), N, K, "mlp.apply(x)");
         closeRaw(out, await ctx.ref("MLP/relu", (lib) => lib.mlp_forward(inputs().x, mlpWeights(-1000))), "mlp.apply(x) quand c1(x) < 0 partout", 1e-4);
       } },
-      { name: "apprend", title: `entraîné ${FIT_PASSES} passes (par votre gradient_descent_torch_optim, sinon un SGD fixé), le MLP apprend : tous ses poids changent, la bonne classe devient plus probable (consigne 20.4)`, run: mlpLearns },
+      { name: "apprend", title: `entraîné ${FIT_PASSES} passes par un SGD fixé sur mlp.parameters(), le MLP apprend : tous ses poids changent, la bonne classe devient plus probable (consigne 20.4)`, run: mlpLearns },
     ],
   };
 }

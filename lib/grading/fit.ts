@@ -1,8 +1,8 @@
 /**
  * The checks' own training loop for a student's `Module` (the MLP of
- * consigne 20), used when the student's `gradient_descent_torch_optim` is
- * not there to train it: SGD with momentum 0.9 on the cross-entropy, through
- * the module's `parameters()` and `apply(x)` only. It runs where the object
+ * consigne 20), rather than the student's `gradient_descent_torch_optim`
+ * (whose bugs cost its own checks): SGD with momentum 0.9 on the
+ * cross-entropy, through the module's `parameters()` and `apply(x)` only. It runs where the object
  * lives: in the notebook for the self-check, in the grading sandbox for the
  * grader (server.ts). It decides nothing: the check reads the module's
  * weights and outputs before and after, and judges.
