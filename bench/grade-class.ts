@@ -46,4 +46,10 @@ child.on("exit", (code) => {
   console.log(`exit ${code}; class of 12, --jobs ${values.jobs}: ${((Date.now() - t0) / 1000).toFixed(0)} s wall, peak memory of the grading tree ${peak.toFixed(0)} MB`);
   console.log(grades.join("\n"));
   console.log(usage);
+  // Per kind: students 1, 4, 7, 10 correct; 2, 5, 8, 11 partly wrong; 3, 6, 9, 12 stubs.
+  const cpu = usage.trim().split("\n").slice(1).map((l) => Number(l.split(",")[1]));
+  for (const [k, kind] of ["correct", "partly wrong", "stubs"].entries()) {
+    const mine = cpu.filter((_, i) => i % 3 === k);
+    console.log(`${kind}: ${Math.min(...mine)}–${Math.max(...mine)} s CPU per student`);
+  }
 });

@@ -9,13 +9,11 @@ prints one JSON line: the time of every pass and the loss history.
 
     python3 bench/numpy_pass.py --dir DIR --model two-layers --passes 10 --epsilon 5e-5
 """
-import argparse
-import json
-import os
-import resource
 import time
 
 import numpy as np
+
+from pass_common import arguments, load, report
 
 
 def softmax(z):
@@ -64,36 +62,14 @@ def two_layers(x, y, xt, yt, p, passes, epsilon):
     return times, losses, test_losses
 
 
-def peak_memory_mb():
-    """VmHWM: unlike ru_maxrss, it does not inherit the parent's peak across fork and exec."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dir", required=True)
-    ap.add_argument("--model", choices=["one-layer", "two-layers"], required=True)
-    ap.add_argument("--passes", type=int, required=True, help="timed passes")
-    ap.add_argument("--warmup", type=int, default=0, help="untimed passes first")
-    ap.add_argument("--epsilon", type=float, required=True)
-    a = ap.parse_args()
-    load = lambda d, n: np.load(os.path.join(d, n + ".npy")).astype(np.float64)
-    x, y, xt, yt = (load(a.dir, n) for n in ("x", "y", "xt", "yt"))
+    a = arguments(model=dict(choices=["one-layer", "two-layers"], required=True))
+    x, y, xt, yt = (load(a.dir, n, np.float64) for n in ("x", "y", "xt", "yt"))
     names = ["W", "b"] if a.model == "one-layer" else ["W1", "b1", "W2", "b2"]
-    p = {n: load(a.dir, n) for n in names}
+    p = {n: load(a.dir, n, np.float64) for n in names}
     train = one_layer if a.model == "one-layer" else two_layers
     times, losses, test_losses = train(x, y, xt, yt, p, a.warmup + a.passes, a.epsilon)
-    times = times[a.warmup:]
-    peak_mb = peak_memory_mb()
-    print(json.dumps({"ms": times, "train_loss": losses, "test_loss": test_losses, "peak_mb": peak_mb,
-                      "version": "NumPy " + np.__version__}))
+    report(times, losses, test_losses, a.warmup, "NumPy " + np.__version__)
 
 
 if __name__ == "__main__":

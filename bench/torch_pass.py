@@ -11,14 +11,12 @@ pass and the loss history.
 
     python bench/torch_pass.py --dir DIR --optimizer gd --passes 10 --epsilon 1e-4 --threads 1
 """
-import argparse
-import json
-import os
-import resource
 import time
 
 import numpy as np
 import torch
+
+from pass_common import arguments, load, report
 
 
 def predict(x, W1, b1, W2, b2):
@@ -29,31 +27,12 @@ def evaluate_loss(y, y_hat):
     return -torch.sum(y * torch.log(y_hat + 1e-16) + (1 - y) * torch.log(1 - y_hat + 1e-16)) / y.shape[0]
 
 
-def peak_memory_mb():
-    """VmHWM: unlike ru_maxrss, it does not inherit the parent's peak across fork and exec."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dir", required=True)
-    ap.add_argument("--optimizer", choices=["gd", "momentum"], required=True)
-    ap.add_argument("--passes", type=int, required=True, help="timed passes")
-    ap.add_argument("--warmup", type=int, default=0, help="untimed passes first")
-    ap.add_argument("--epsilon", type=float, required=True)
-    ap.add_argument("--threads", type=int, required=True)
-    a = ap.parse_args()
+    a = arguments(optimizer=dict(choices=["gd", "momentum"], required=True), threads=dict(type=int, required=True))
     torch.set_num_threads(a.threads)
-    load = lambda n: torch.from_numpy(np.load(os.path.join(a.dir, n + ".npy")).astype(np.float32))
-    x, y, xt, yt = (load(n) for n in ("x", "y", "xt", "yt"))
-    params = [load(n).requires_grad_(True) for n in ("W1", "b1", "W2", "b2")]
+    tensor = lambda n: torch.from_numpy(load(a.dir, n, np.float32))
+    x, y, xt, yt = (tensor(n) for n in ("x", "y", "xt", "yt"))
+    params = [tensor(n).requires_grad_(True) for n in ("W1", "b1", "W2", "b2")]
     sgd = torch.optim.SGD(params, lr=a.epsilon, momentum=0.9) if a.optimizer == "momentum" else None
     times, losses, test_losses = [], [], []
     for _ in range(a.warmup + a.passes):
@@ -73,8 +52,7 @@ def main():
             # After the update, as gradient_descent_torch does.
             test_losses.append(evaluate_loss(yt, predict(xt, *params)).item())
         times.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({"ms": times[a.warmup:], "train_loss": losses, "test_loss": test_losses, "peak_mb": peak_memory_mb(),
-                      "version": f"PyTorch {torch.__version__}"}))
+    report(times, losses, test_losses, a.warmup, f"PyTorch {torch.__version__}")
 
 
 if __name__ == "__main__":

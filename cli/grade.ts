@@ -16,19 +16,24 @@ import { tmpdir } from "node:os";
 import { parseArgs } from "node:util";
 import { ROOT, projectPython, UsageError } from "./paths";
 import { debianProgram } from "./debian";
-import { sourceText, writeAtomic } from "./notebook-json";
+import { writeAtomic } from "./notebook-json";
 import type { Notebook } from "./notebook-json";
 import { CHECKS, CHECK_IDS, GRADED_FUNCTIONS } from "../lib/grading/registry";
-import type { CheckResult } from "../lib/grading/checks";
 import { reference, initReference } from "../lib/grading/reference";
-import { extractDeclarations } from "./grading/extract";
+import type { Extracted } from "./grading/extract";
+import { checkStudent, notebookModule } from "./grading/check-student";
+import type { ScoredCheck } from "./grading/check-student";
+
+export type { ScoredCheck };
 import { studentLibDir, privateDir } from "./grading/sandbox";
 import type { KernelSandbox } from "./grading/kernel-wrapper";
-import { ReferenceCache, Submission, checkFunction, writeModule } from "./grading/harness";
+import { ReferenceCache } from "./grading/harness";
 import type { HarnessLimits } from "./grading/harness";
-import { frenchTypography } from "./grading/typography";
+import { typeset } from "../lib/text/french";
 import { writeExpected } from "./grading/expected";
 import { mergeCommand } from "./grading/merge";
+import { removeCgroups } from "./grading/cgroup";
+import { GRADER_LIMITS } from "./limits";
 
 export const GRADE_HELP = `nn-workbook grade <submissions-dir> [--out DIR] [--timeout S] [--budget S] [--memory MB] [--jobs N] [--points FILE] [--shard K/N]
 nn-workbook grade merge <out-dir>... --out DIR
@@ -39,9 +44,9 @@ nn-workbook grade --write-expected
   scores on its own, from outside the student's process. Writes
   DIR/grades.csv, DIR/usage.csv, DIR/feedback/<student>.md and the executed
   notebooks in DIR/executed/ (default DIR: out/grades).
-    --timeout S   CPU seconds per cell, and per call of a checked function (default 120)
-    --budget S    CPU seconds for all the cells of one notebook (default 900)
-    --memory MB   memory cap of one kernel (default 2048)
+    --timeout S   CPU seconds per cell, and per call of a checked function (default ${GRADER_LIMITS.cellCpuSeconds})
+    --budget S    CPU seconds for all the cells of one notebook (default ${GRADER_LIMITS.notebookCpuSeconds})
+    --memory MB   memory cap of one kernel (default ${GRADER_LIMITS.memoryMb})
     --jobs N      students graded at once (default 1)
     --points FILE points per check (default grading/points.json)
     --variant V   the checks' inputs (a number ≥ 1; default: a random one, saved in DIR/run.json)
@@ -64,12 +69,6 @@ export interface GradeOptions {
   variant?: number;
   /** [k, n]: grade the students whose index i (in name order) has i % n === k - 1. */
   shard?: [number, number];
-}
-
-/** One check as scored for one student. */
-export interface ScoredCheck extends CheckResult {
-  points: number;
-  max: number;
 }
 
 export interface NotebookReport {
@@ -134,16 +133,6 @@ export function submissions(dir: string): Map<string, string[]> {
   return out;
 }
 
-/**
- * Graded functions a notebook's module takes from the course lib instead of
- * defining them: `import { softmax } from "../dist/lib"`, `lib.softmax(…)`,
- * `require("../dist/lib").softmax`. The students' lib has none of them.
- */
-export function solutionImports(js: string): string[] {
-  // In the transpiled module a lib call reads dist_1.softmax, lib.softmax or require("…").softmax.
-  return GRADED_FUNCTIONS.filter((f) => new RegExp(`(?:\\)|\\b(?!exports\\b)\\w+)\\.${f}\\b`).test(js));
-}
-
 interface RunnerResult {
   ok: boolean;
   error?: string;
@@ -190,6 +179,9 @@ export function shardOf<T>(students: T[], shard: [number, number] | undefined): 
   return students.filter((_, i) => i % n === k - 1);
 }
 
+/** Grading runs of this process (runs at once, as tests do, keep their control groups apart). */
+let runs = 0;
+
 /** Grades every submission of `dir`; writes grades.csv, usage.csv, feedback and executed notebooks. */
 export async function grade(dir: string, opts: GradeOptions, log: (line: string) => void = () => {}): Promise<StudentGrade[]> {
   const all = submissions(resolve(dir));
@@ -205,9 +197,11 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
   writeFileSync(join(spec, "kernel.json"), JSON.stringify({
     argv: [process.execPath, join(ROOT, "dist", "cli", "grading", "kernel-wrapper.js"), "{connection_file}"], display_name: "TypeScript (grading)", language: "typescript", interrupt_mode: "signal",
   }));
-  const sandbox: KernelSandbox = { bwrap, studentLib, tmpfsMb: 256, memoryMb: opts.memoryMb, outputBytes: 50_000_000 };
+  // Control groups of this run (cgroup.ts) are named after it, so that the end of the run removes what sandboxes killed with SIGKILL left.
+  const cgroupPrefix = `nnwb-${process.pid}-${++runs}-`;
+  const sandbox: KernelSandbox = { bwrap, studentLib, tmpfsMb: 256, memoryMb: opts.memoryMb, outputBytes: 50_000_000, tasks: 512, cgroupPrefix };
   const env = { ...process.env, JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: join(work, "runtime"), PYDEVD_DISABLE_FILE_VALIDATION: "1", NNWB_SANDBOX: JSON.stringify(sandbox) };
-  const limits: HarnessLimits = { callCpuSeconds: opts.cellTimeout, memoryMb: opts.memoryMb, processes: 64, tmpfsMb: 256, outputBytes: 5_000_000 };
+  const limits: HarnessLimits = { callCpuSeconds: opts.cellTimeout, memoryMb: opts.memoryMb, processes: 64, tmpfsMb: 256, outputBytes: 5_000_000, tasks: 256, cgroupPrefix };
   mkdirSync(join(opts.outDir, "executed"), { recursive: true });
   mkdirSync(join(opts.outDir, "feedback"), { recursive: true });
   await initReference();
@@ -219,14 +213,14 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
 
   const grades = new Map<string, StudentGrade>();
   try {
-    await pool(students, opts.jobs, async (student) => {
+    const gradeStudent = async (student: string) => {
       const t0 = Date.now();
       const mine = privateDir(work, `student-${students.indexOf(student)}`);
       // The student's notebooks, side by side as the student had them: part 2 loads part 1's functions.
       const notebooks = privateDir(mine, "notebooks");
       for (const file of all.get(student)!) cpSync(file, join(notebooks, basename(file)));
       const studentEnv = { ...env, NNWB_SANDBOX: JSON.stringify({ ...sandbox, notebooks }) };
-      const runs: { report: NotebookReport; js?: string; declared: string[] }[] = [];
+      const runs: { report: NotebookReport; module?: Extracted }[] = [];
       let cpu = 0, peak = 0;
       for (const [n, file] of all.get(student)!.entries()) {
         const name = basename(file);
@@ -235,7 +229,7 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
           nb = JSON.parse(readFileSync(file, "utf8")) as Notebook;
           if (!Array.isArray(nb.cells)) throw new Error("no list of cells");
         } catch (e) {
-          runs.push({ report: { file: name, error: `fichier illisible, ce n'est pas un cahier Jupyter valide (${(e as Error).message.slice(0, 200)})`, cells: [], not_run: [], seconds: 0 }, declared: [] });
+          runs.push({ report: { file: name, error: `fichier illisible, ce n'est pas un cahier Jupyter valide (${(e as Error).message.slice(0, 200)})`, cells: [], not_run: [], seconds: 0 } });
           continue;
         }
         const job = privateDir(mine, `nb-${n}`);
@@ -245,54 +239,41 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
         const executed = join(opts.outDir, "executed", student);
         mkdirSync(executed, { recursive: true });
         const args = [copy, "--output", join(executed, name), "--cwd", job, "--kernel", "nnwb-grade", "--ipc-dir", ipc,
-          "--cell-cpu", String(opts.cellTimeout), "--budget-cpu", String(opts.budget), "--memory-mb", String(opts.memoryMb)];
+          "--cell-cpu", String(opts.cellTimeout), "--budget-cpu", String(opts.budget), "--memory-mb", String(opts.memoryMb), "--processes", String(GRADER_LIMITS.processes)];
         // Last resort (the runner enforces the CPU limits itself): a runner stuck on a dead kernel still ends.
         const r = await runGradeNotebook(args, studentEnv, job, (opts.budget * 3 + 300) * 1000);
         cpu += r.cpu_seconds ?? 0;
-        const code = nb.cells.map((c, i) => ({ cell: i + 1, source: c.cell_type === "code" ? sourceText(c.source) : "" })).filter((c) => c.source);
-        const ex = extractDeclarations(code, [...GRADED_FUNCTIONS, "MLP"]);
-        runs.push({ report: { file: name, error: r.ok ? undefined : r.error, cells: r.cells ?? [], not_run: r.not_run ?? [], seconds: r.seconds, cpu_seconds: r.cpu_seconds }, js: ex.js, declared: ex.declared });
+        runs.push({ report: { file: name, error: r.ok ? undefined : r.error, cells: r.cells ?? [], not_run: r.not_run ?? [], seconds: r.seconds, cpu_seconds: r.cpu_seconds }, module: notebookModule(nb) });
         rmSync(copy, { force: true });
       }
-      // Checks: each function from the last notebook that declares it, in a sandbox of that notebook's declarations.
-      const subs = new Map<number, Submission>();
-      const checks: ScoredCheck[] = [];
-      for (const fn of GRADED_FUNCTIONS) {
-        const at = runs.map((r, i) => (r.declared.includes(fn) ? i : -1)).filter((i) => i >= 0).pop();
-        let sub: Submission | undefined;
-        if (at !== undefined) {
-          if (!subs.has(at)) subs.set(at, new Submission(writeModule(privateDir(mine, `module-${at}`), runs[at].js!), studentLib, privateDir(mine, `sandbox-${at}`), limits, bwrap, notebooks));
-          sub = subs.get(at);
-        }
-        const usesSolution = runs.some((r) => r.js && solutionImports(r.js).includes(fn));
-        const missing = usesSolution
-          ? `${fn} vient de la bibliothèque du cours (la solution de l'enseignant), absente de la copie des étudiants : à écrire vous-même`
-          : `${fn} n'est définie dans aucun cahier rendu`;
-        const results = sub
-          ? await checkFunction(sub, fn, ref, missing, variant)
-          : CHECKS[fn].map((c) => ({ id: `${fn}/${c.name}`, function: fn, title: c.title, ok: false, message: missing }));
-        for (const r of results) {
-          const max = points(r.id);
-          const message = usesSolution && !r.ok && !r.message.startsWith(fn + " vient") ? `${r.message} (${fn} appelle la solution de la bibliothèque, absente de la copie des étudiants)` : r.message;
-          checks.push({ ...r, message, points: r.ok ? max : 0, max });
-        }
-      }
-      for (const s of subs.values()) {
-        const u = s.close();
-        cpu += u.cpuSeconds;
-        peak = Math.max(peak, u.peakRssMb);
-      }
+      const checked = await checkStudent(runs.map((r) => r.module), { studentLib, notebooks, work: mine, limits, bwrap, ref, variant, points });
+      const checks = checked.checks;
+      cpu += checked.cpuSeconds;
+      peak = Math.max(peak, checked.peakRssMb);
       const total = checks.reduce((s, c) => s + c.points, 0), max = checks.reduce((s, c) => s + c.max, 0);
       const g: StudentGrade = { student, checks, total, max, notebooks: runs.map((r) => r.report), cpuSeconds: Math.round(cpu * 10) / 10, wallSeconds: Math.round((Date.now() - t0) / 100) / 10, peakMb: Math.round(peak) };
       grades.set(student, g);
       writeAtomic(join(opts.outDir, "feedback", `${student}.md`), feedback(g));
       if (!process.env.NNWB_GRADE_KEEP) rmSync(mine, { recursive: true, force: true });
       log(`${student}: ${total} / ${max} (${g.wallSeconds.toFixed(1)} s, ${g.cpuSeconds.toFixed(1)} s CPU)`);
-    });
+    };
+    // One student the grader itself fails on (a bug, a full disk) still gets a row and feedback; the class goes on.
+    await pool(students, opts.jobs, (student) => gradeStudent(student).catch((e: unknown) => {
+      const why = `le correcteur a échoué sur cette copie (${String((e as Error)?.message ?? e).slice(0, 300)}) : signalez-le à l'enseignant`;
+      const checks = CHECK_IDS.map((id) => {
+        const fn = id.slice(0, id.indexOf("/")), name = id.slice(id.indexOf("/") + 1);
+        return { id, function: fn, title: CHECKS[fn].find((c) => c.name === name)?.title ?? name, ok: false, message: why, points: 0, max: points(id) };
+      });
+      const g: StudentGrade = { student, checks, total: 0, max: checks.reduce((t, c) => t + c.max, 0), notebooks: [], cpuSeconds: 0, wallSeconds: 0, peakMb: 0 };
+      grades.set(student, g);
+      writeAtomic(join(opts.outDir, "feedback", `${student}.md`), feedback(g));
+      log(`${student}: grader failed: ${(e as Error)?.stack ?? e}`);
+    }));
   } finally {
     // NNWB_GRADE_KEEP=1 keeps the sandboxes' folders (kernel logs) for debugging the grader.
     if (process.env.NNWB_GRADE_KEEP) log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
+    await removeCgroups(cgroupPrefix);
   }
   const list = students.map((s) => grades.get(s)!).filter(Boolean);
   writeAtomic(join(opts.outDir, "grades.csv"), gradesCsv(list));
@@ -313,7 +294,7 @@ export function gradesCsv(grades: StudentGrade[]): string {
 }
 
 const STATUS: Record<string, string> = {
-  error: "erreur", timeout: "temps dépassé", memory: "mémoire dépassée", died: "noyau arrêté", skipped: "non exécutée", processes: "trop de processus",
+  error: "erreur", timeout: "temps dépassé", memory: "mémoire dépassée", died: "noyau arrêté", skipped: "non exécutée", processes: "trop de processus", disk: "trop de fichiers écrits",
 };
 
 /** The line of an error report that says what went wrong: "TypeError: …", a compile error "3:36 - …", else the first. */
@@ -361,7 +342,7 @@ export function feedback(g: StudentGrade): string {
     for (const c of cs) lines.push(`- ${c.ok ? "✔" : "✘"} ${c.title} (${c.points}/${c.max})${c.ok ? "" : ` : ${c.message}`}`);
     lines.push("");
   }
-  return frenchTypography(lines.join("\n"));
+  return typeset(lines.join("\n"));
 }
 
 export async function gradeCommand(argv: string[]): Promise<number> {
@@ -397,9 +378,9 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   }
   const opts: GradeOptions = {
     outDir: resolve(values.out ?? join(ROOT, "out", "grades")),
-    cellTimeout: num(values.timeout, 120, "timeout"),
-    budget: num(values.budget, 900, "budget"),
-    memoryMb: num(values.memory, 2048, "memory"),
+    cellTimeout: num(values.timeout, GRADER_LIMITS.cellCpuSeconds, "timeout"),
+    budget: num(values.budget, GRADER_LIMITS.notebookCpuSeconds, "budget"),
+    memoryMb: num(values.memory, GRADER_LIMITS.memoryMb, "memory"),
     jobs: Math.floor(num(values.jobs, 1, "jobs")),
     pointsFile: resolve(values.points ?? join(ROOT, "grading", "points.json")),
     shard,

@@ -94,9 +94,9 @@ const autograd: ModelEntry = {
     // Momentum keeps a velocity inside one call: that run is one slice; plain descent is timed pass by pass.
     const r = req.optimizer === "momentum"
       ? train((m, n) => A.gradient_descent_torch_optim(x, y, m, Q, n, epsilon, xt, yt) as [TorchParameters, number[], number[]], model, passes,
-        { ...opts, slice: passes, epsilon, n: x.shape[0], what: "gradient_descent_torch_optim", gradientIsSum: false })
+        { ...opts, slice: passes, epsilon, n: x.shape[0], what: "gradient_descent_torch_optim", gradientIsSum: false, language: "en" })
       : train((m, n) => A.gradient_descent_torch(x, y, m, Q, n, epsilon, xt, yt, activation), model, passes,
-        { ...opts, epsilon, n: x.shape[0], what: "gradient_descent_torch", gradientIsSum: false });
+        { ...opts, epsilon, n: x.shape[0], what: "gradient_descent_torch", gradientIsSum: false, language: "en" });
     const predict = (m: Matrix) => {
       const t = A.toTensor(m), y_hat = A.tf.tidy(() => A.predict_two_layers_nn_torch(t, model, activation));
       const out = A.toMatrix(y_hat);
@@ -126,7 +126,7 @@ export const MODELS = {
     init: (req) => (req.given ? { W: given(req, "W", req.D, req.K), b: given(req, "b", 1, req.K) } : init_one_layer_nn(req.D, req.K, req.seed)),
     predict: predict_one_layer_nn,
     train: (d, p, n, e, o) => train((q, k) => gradient_descent_one_layer_nn(d.x_train, d.y_train, q, k, e, d.x_test, d.y_test), p, n,
-      { ...o, epsilon: e, n: d.x_train.rows, what: "gradient_descent_one_layer_nn" }),
+      { ...o, epsilon: e, n: d.x_train.rows, what: "gradient_descent_one_layer_nn", language: "en" }),
   }),
   "two-layers": entry({
     defaults: { num_passes: 2000, epsilon: 1e-3, hidden_dim: 100 },
@@ -134,7 +134,7 @@ export const MODELS = {
     init: (req) => (req.given ? givenTwoLayers(req) : init_two_layers_nn(req.D, req.hidden, req.K, req.seed)),
     predict: predict_two_layers_nn,
     train: (d, p, n, e, o) => train((q, k) => gradient_descent_two_layers_nn(d.x_train, d.y_train, q, q.W1.cols, k, e, d.x_test, d.y_test), p, n,
-      { ...o, epsilon: e, n: d.x_train.rows, what: "gradient_descent_two_layers_nn" }),
+      { ...o, epsilon: e, n: d.x_train.rows, what: "gradient_descent_two_layers_nn", language: "en" }),
   }),
   autograd,
 } satisfies Record<string, ModelEntry>;

@@ -29,6 +29,9 @@ export const hasTag = (c: NotebookCell, tag: string): boolean => c.metadata.tags
 
 export const readNotebook = (file: string): Notebook => JSON.parse(readFileSync(file, "utf8")) as Notebook;
 
+/** Every cell's source of a notebook's JSON text, one after the other (for searching it). */
+export const notebookText = (json: string): string => ((JSON.parse(json) as Partial<Notebook>).cells ?? []).map((c) => sourceText(c.source ?? "")).join("\n");
+
 /** Writes through a temporary file and a rename: a reader never sees half a file. */
 export function writeAtomic(file: string, content: string): void {
   writeFileSync(`${file}.tmp-${process.pid}`, content);

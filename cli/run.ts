@@ -11,6 +11,8 @@ import { notebookParameters, typedOverrides, injectParameters, expandSweep } fro
 import type { Notebook } from "./notebook-json";
 import { writeSweepSummary } from "./sweep";
 import { KERNEL_NAME } from "./kernel";
+import { GRADER_LIMITS, limitArgs } from "./limits";
+import type { NotebookLimits } from "./limits";
 
 export interface RunOptions {
   /** Folder for the executed copies (default out/). */
@@ -18,8 +20,10 @@ export interface RunOptions {
   /** Output notebook path (one notebook only). */
   output?: string;
   html?: boolean;
-  /** Seconds per cell. */
+  /** Wall-clock seconds per cell (without `limits`). */
   timeout?: number;
+  /** The grader's limits (CPU seconds per cell and per notebook, memory, processes), enforced as when graded. */
+  limits?: NotebookLimits;
   /** Parameter overrides, `-p name value`, injected after the `parameters` cell. */
   parameters?: [string, string][];
 }
@@ -32,7 +36,12 @@ export interface RunResult {
   cells: number;
   seconds: number;
   failed_cell?: number;
+  /** "error", "timeout", "kernel died"; with limits also "memory", "processes", "budget". */
   reason?: string;
+  /** With limits: CPU seconds of each code cell run, by cell index (from 0). */
+  cpu?: Record<string, number>;
+  /** With limits: CPU seconds of the kernel's process tree, start-up included (what the notebook's budget counts). */
+  cpu_seconds?: number;
   error?: string;
   source?: string;
 }
@@ -56,6 +65,7 @@ export function runNotebook(notebook: string, opts: RunOptions = {}): Promise<Ru
   }
   const args = [join(ROOT, "python", "run_notebook.py"), source, "--kernel", KERNEL_NAME, "--output", output, "--timeout", String(opts.timeout ?? 1800), "--cwd", dirname(nb)];
   if (html) args.push("--html", html);
+  if (opts.limits) args.push(...limitArgs(opts.limits));
   const cleanup = () => source !== nb && rmSync(source, { force: true });
   return new Promise((done, fail) => {
     const child = spawn(projectPython(), args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -98,7 +108,19 @@ function takeParameters(argv: string[]): { rest: string[]; parameters: [string, 
   return { rest, parameters };
 }
 
-export async function runCommand(argv: string[]): Promise<number> {
+/** The code cell that used the most CPU seconds, numbered from 1 as the grader's feedback does. */
+export function longestCell(r: RunResult): { cell: number; cpu: number } | undefined {
+  let best: { cell: number; cpu: number } | undefined;
+  for (const [i, cpu] of Object.entries(r.cpu ?? {})) if (!best || cpu > best.cpu) best = { cell: Number(i) + 1, cpu };
+  return best;
+}
+
+export interface RunDefaults {
+  /** Apply the grader's limits unless --no-limits (the student's folder); otherwise only with --as-graded. */
+  asGraded?: boolean;
+}
+
+export async function runCommand(argv: string[], defaults: RunDefaults = {}): Promise<number> {
   const { rest, parameters } = takeParameters(argv);
   const { values, positionals } = parseArgs({
     args: rest,
@@ -109,12 +131,19 @@ export async function runCommand(argv: string[]): Promise<number> {
       out: { type: "string" },
       output: { type: "string", short: "o" },
       timeout: { type: "string" },
+      "as-graded": { type: "boolean", default: false },
+      "no-limits": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
-    console.log(RUN_HELP);
+    console.log(defaults.asGraded ? STUDENT_RUN_HELP : RUN_HELP);
     return 0;
+  }
+  if (values["as-graded"] && values["no-limits"]) throw new UsageError("run: --as-graded and --no-limits contradict each other; choose one");
+  const limits = (defaults.asGraded ? !values["no-limits"] : values["as-graded"]) ? GRADER_LIMITS : undefined;
+  if (limits && values.timeout !== undefined) {
+    throw new UsageError(`run: --timeout sets wall-clock seconds for a run without limits; as graded, a cell gets ${limits.cellCpuSeconds} CPU seconds (${defaults.asGraded ? "add --no-limits" : "drop --as-graded"} to set your own)`);
   }
   if (values.all && positionals.length) throw new UsageError("run: --all runs every notebook of notebooks/; name no notebook with it");
   const notebooks = values.all ? readdirNotebooks() : positionals;
@@ -136,13 +165,17 @@ export async function runCommand(argv: string[]): Promise<number> {
       const output = values.output && !sweep ? values.output : join(resolve(values.out ?? OUT), basename(nb, ".ipynb") + suffix + ".ipynb");
       const label = `${notebooks.length > 1 ? `[${k + 1}/${notebooks.length}] ` : ""}${nb}${overrides.length ? ` (${overrides.map(([n, v]) => `${n} = ${v}`).join(", ")})` : ""}`;
       process.stdout.write(`▶ ${label} … `);
-      const r = await runNotebook(nb, { output, html: values.html, timeout, parameters: overrides });
+      const r = await runNotebook(nb, { output, html: values.html, timeout, parameters: overrides, limits });
       results.push({ overrides, result: r });
+      const top = longestCell(r);
+      const graded = limits && r.cpu_seconds !== undefined
+        ? `; as graded: ${r.cpu_seconds.toFixed(1)} CPU s of ${limits.notebookCpuSeconds}${top ? `, longest cell ${top.cell}: ${top.cpu.toFixed(1)} CPU s of ${limits.cellCpuSeconds}` : ""}`
+        : "";
       if (r.ok) {
-        console.log(`ok, ${r.cells} cells in ${r.seconds.toFixed(1)} s → ${rel(r.output)}${r.html ? ` and ${rel(r.html)}` : ""}`);
+        console.log(`ok, ${r.cells} cells in ${r.seconds.toFixed(1)} s${graded} → ${rel(r.output)}${r.html ? ` and ${rel(r.html)}` : ""}`);
       } else {
         failed++;
-        console.log(`FAILED`);
+        console.log(`FAILED${graded}`);
         console.error(`${nb}: cell ${(r.failed_cell ?? 0) + 1} (index ${r.failed_cell}) failed (${r.reason})\n--- cell source ---\n${r.source}\n--- error ---\n${r.error}\n(executed part saved to ${rel(r.output)})`);
       }
     }
@@ -158,7 +191,7 @@ function readdirNotebooks(): string[] {
   return readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(NOTEBOOKS, f));
 }
 
-export const RUN_HELP = `usage: nn-workbook run <notebook.ipynb>… | --all  [-p NAME VALUE]… [--html] [--out DIR] [-o FILE] [--timeout S]
+const runUsage = (asGraded: boolean) => `usage: nn-workbook run <notebook.ipynb>… | --all  [-p NAME VALUE]… [--html] [--out DIR] [-o FILE] [${asGraded ? "--no-limits [--timeout S]" : "--as-graded | --timeout S"}]
 
 Executes notebooks headless with the project's TypeScript kernel, in each
 notebook's own folder, and writes the executed, trusted copies to out/.
@@ -170,5 +203,18 @@ notebook's own folder, and writes the executed, trusted copies to out/.
   --html         also write an HTML page next to each executed copy
   --out DIR      folder for the executed copies (default: out/)
   -o, --output   output path (one notebook only)
-  --timeout S    seconds a cell may run (default 1800)
+${asGraded
+    ? `  Cells run under the grader's limits, as 'nn-workbook grade' runs them:
+  ${GRADER_LIMITS.cellCpuSeconds} CPU seconds per cell, ${GRADER_LIMITS.notebookCpuSeconds} per notebook, ${GRADER_LIMITS.memoryMb} MB of memory; a cell
+  over them fails with the message the grader would give.
+  --no-limits    lift them (a long run of your own: -p num_passes 5000…)
+  --timeout S    with --no-limits: wall-clock seconds a cell may run (default 1800)`
+    : `  --as-graded    run under the grader's limits (${GRADER_LIMITS.cellCpuSeconds} CPU seconds per cell,
+                 ${GRADER_LIMITS.notebookCpuSeconds} per notebook, ${GRADER_LIMITS.memoryMb} MB of memory), as 'nn-workbook grade' does:
+                 a cell over them fails with the grader's message
+  --timeout S    wall-clock seconds a cell may run (default 1800)`}
 Exit code 1 when a cell fails; the message names the cell and shows its error.`;
+
+export const RUN_HELP = runUsage(false);
+/** The student folder's `run`: the grader's limits by default. */
+export const STUDENT_RUN_HELP = runUsage(true);

@@ -11,6 +11,8 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { ROOT, UsageError } from "./paths";
+import { notebookText } from "./notebook-json";
+import { GRADER_LIMITS } from "./limits";
 
 /** Source file (from the project root) → where it goes in the student folder. */
 const ENTRIES: Record<string, string> = {
@@ -23,7 +25,7 @@ const ENTRIES: Record<string, string> = {
 };
 
 /** Copied as they are when present (folders whole). */
-const ASSETS = ["native/binding.gyp", "native/src", "prebuilds", "python/requirements.txt", "python/requirements.in", "python/run_notebook.py", "data/digit-3-classes", "grading/expected.json", "LICENSE"];
+const ASSETS = ["native/binding.gyp", "native/src", "prebuilds", "python/requirements.txt", "python/requirements.in", "python/run_notebook.py", "python/grade_notebook.py", "data/digit-3-classes", "grading/expected.json", "LICENSE"];
 
 /** The teacher's files: the handout's functions and what is built on them. */
 const SOLUTION_FILES = [/^lib\/nn\//, /^lib\/grading\/reference\.ts$/, /^cli\/grading\//, /^lib\/autograd\/(torch|mlp)\.ts$/, /^lib\/index\.ts$/, /^lib\/autograd\/index\.ts$/, /^lib\/source\//, /^cli\/(grade|assign|train|models|student-folder)\.ts$/, /^bench\//];
@@ -121,19 +123,13 @@ function* textFiles(dir: string): Generator<string> {
   }
 }
 
-/** A notebook's cell sources, one after the other (as the student sees them, not JSON-escaped). */
-function notebookSources(json: string): string {
-  const nb = JSON.parse(json) as { cells?: { source?: string | string[] }[] };
-  return (nb.cells ?? []).map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source ?? "")).join("\n");
-}
-
 /** The graded functions whose body stands somewhere in `dir`, with the file: empty when the folder is clean. */
 export function solutionsIn(dir: string): string[] {
   const bodies = gradedBodies();
   const found: string[] = [];
   for (const file of textFiles(dir)) {
     const raw = readFileSync(file, "utf8");
-    const text = file.endsWith(".ipynb") ? notebookSources(raw) : raw;
+    const text = file.endsWith(".ipynb") ? notebookText(raw) : raw;
     const flat = text.replace(/\/\/[^\n]*/g, "").replace(/\s+/g, "");
     for (const [name, body] of bodies) if (flat.includes(body)) found.push(`${name} in ${relative(dir, file)}`);
     if (text.includes("BEGIN SOLUTION")) found.push(`a solution region in ${relative(dir, file)}`);
@@ -194,6 +190,17 @@ and a local JupyterLab with the TypeScript kernel in \`.venv\`.
 
 Parts 2 and 3 reuse the functions you wrote in parts 1 and 2: save notebook 1
 before you run notebook 2 (and 2 before 3).
+
+## Run as graded
+
+\`npm test\` and \`npx nn-workbook run notebooks/2-deux-couches.ipynb\` run
+each notebook under the grader's limits: ${GRADER_LIMITS.cellCpuSeconds} CPU seconds per cell,
+${GRADER_LIMITS.notebookCpuSeconds} CPU seconds per notebook, ${GRADER_LIMITS.memoryMb} MB of memory (CPU seconds, not wall
+time: a busy machine does not change them). A cell over a limit fails here
+with the message the grader's feedback would give (e.g. "trop long (limite
+de ${GRADER_LIMITS.cellCpuSeconds} s de calcul) : le noyau a été arrêté"), so fix it before you hand in.
+Each run prints the notebook's CPU seconds and its longest cell. For a long
+experiment of your own (\`-p num_passes 5000\`), add \`--no-limits\`.
 `;
 
 /**
@@ -209,7 +216,7 @@ export function writeStudentFolder(outDir: string, notebooks: Map<string, string
   const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   try {
-    const cells = [...notebooks.values()].map(notebookSources);
+    const cells = [...notebooks.values()].map(notebookText);
     for (const [src, dest] of studentSources(notebookImports(cells))) {
       mkdirSync(dirname(join(tmp, dest)), { recursive: true });
       cpSync(join(ROOT, src), join(tmp, dest));

@@ -1,15 +1,16 @@
 /**
  * The student's `nn-workbook` command (in the folder `nn-workbook assign`
- * writes, as cli/main.ts): running the notebooks headless, nothing of the
- * teacher's tools.
+ * writes, as cli/main.ts): running the notebooks headless under the
+ * grader's limits, nothing of the teacher's tools.
  */
-import { runCommand, RUN_HELP } from "./run";
+import { runCommand, STUDENT_RUN_HELP } from "./run";
 import { dispatch } from "./dispatch";
 
 const HELP = `usage: nn-workbook run <notebook.ipynb>… [options]
 
-${RUN_HELP}`;
+${STUDENT_RUN_HELP}`;
 
 export function main(argv: string[]): Promise<number> {
-  return dispatch({ run: runCommand }, HELP, argv);
+  // The grader's limits by default: what fails when graded fails here first.
+  return dispatch({ run: (a) => runCommand(a, { asGraded: true }) }, HELP, argv);
 }

@@ -9,6 +9,7 @@ import { NOTEBOOKS, ROOT } from "../cli/paths";
 import { hasTag, readNotebook, sourceText } from "../cli/notebook-json";
 import type { Notebook } from "../cli/notebook-json";
 import { runNotebook } from "../cli/run";
+import { GRADER_LIMITS } from "../cli/limits";
 import { tempDir, removeDir } from "./helpers";
 
 const GRADED = ["init_one_layer_nn", "softmax", "predict_one_layer_nn", "evaluate_loss", "partial_derivative_one_layer_nn", "gradient_descent_one_layer_nn", "accuracy",
@@ -88,5 +89,17 @@ describe("nn-workbook assign", function () {
     const r = await runNotebook(join(student, "notebooks", "1-une-couche.ipynb"), { outDir: join(dir, "out") });
     assert.equal(r.ok, false);
     assert.match(r.error ?? "", /À compléter/);
+  });
+
+  it("the student's own run applies the grader's limits (its folder holds the grader's runner) and stops at the first stub", () => {
+    // The student's install made .venv; here the project's stands for it.
+    symlinkSync(join(ROOT, ".venv"), join(student, ".venv"));
+    const help = spawnSync(process.execPath, [join(student, "bin", "nn-workbook.js"), "run", "--help"], { encoding: "utf8", cwd: student });
+    assert.match(help.stdout, new RegExp(`${GRADER_LIMITS.cellCpuSeconds} CPU seconds per cell`));
+    assert.match(readFileSync(join(student, "README.md"), "utf8"), /## Run as graded/);
+    const run = spawnSync(process.execPath, [join(student, "bin", "nn-workbook.js"), "run", "notebooks/1-une-couche.ipynb", "--out", join(dir, "student-out")], { encoding: "utf8", cwd: student });
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, new RegExp(`FAILED; as graded: [\\d.]+ CPU s of ${GRADER_LIMITS.notebookCpuSeconds}, longest cell \\d+: [\\d.]+ CPU s of ${GRADER_LIMITS.cellCpuSeconds}`));
+    assert.match(run.stderr, /À compléter/);
   });
 });

@@ -9,13 +9,21 @@ import * as lib from "../lib";
 import { initReference, reference } from "../lib/grading/reference";
 import { CHECKS, GRADED_FUNCTIONS, runChecksWith } from "../lib/grading/registry";
 import type { Context, ReferenceLib } from "../lib/grading/checks";
-import { checkReport, runChecks, valueHooks } from "../lib/grading";
+import { checkReport, localObject, runChecks, valueHooks } from "../lib/grading";
+import { tf, Module, Linear } from "../lib/autograd";
+import type { RawTensor } from "../lib/grading/wire";
+import type { StudentObject } from "../lib/grading/checks";
 import { decode } from "../lib/grading/wire";
 import type { Wire } from "../lib/grading/wire";
 import { expectedValues } from "../cli/grading/expected";
 import { MlpStandIn, solutions } from "../cli/grading/solutions";
 import { extractDeclarations } from "../cli/grading/extract";
-import { frenchTypography } from "../cli/grading/typography";
+import { solutionImports } from "../cli/grading/check-student";
+import { notebookDeclarations } from "../lib/workbook/carry";
+import { feedback } from "../cli/grade";
+import type { ScoredCheck, StudentGrade } from "../cli/grade";
+import { frenchProblems, typeset } from "../lib/text/french";
+import { Matrix } from "../lib/array/matrix";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../cli/paths";
@@ -138,6 +146,70 @@ describe("grading checks", function () {
     assert.ok((await failed("evaluate_loss_torch", noEps)).includes("evaluate_loss_torch/epsilon"));
   });
 
+  it("the MLP learns (consigne 20.4): a correct one passes, one whose parameters() omit c2 or hand out copies fails, named in French", async () => {
+    class Mlp extends Module {
+      c1: Linear;
+      c2: Linear;
+      constructor(D = 784, Q = 100, K = 3) {
+        super();
+        this.c1 = new Linear(D, Q);
+        this.c2 = new Linear(Q, K);
+      }
+      forward(x: tf.Tensor2D): tf.Tensor2D {
+        return tf.softmax(this.c2.forward(tf.relu(this.c1.forward(x))));
+      }
+    }
+    class NoC2 extends Mlp {
+      override parameters(): tf.Variable[] { return this.c1.parameters(); }
+    }
+    class Copies extends Mlp {
+      override parameters(): tf.Variable[] { return super.parameters().map((p) => tf.variable(p.clone())); }
+    }
+    const learns = async (results: Promise<{ id: string; ok: boolean; message: string }[]>) => (await results).find((r) => r.id === "MLP/apprend")!;
+    // The self-check: no optimizer of the student's, the checks' own loop trains the module where it lives.
+    const good = await learns(runChecks("MLP", Mlp));
+    assert.ok(good.ok, good.message);
+    assert.deepEqual((await runChecks("MLP", Mlp)).filter((r) => !r.ok).map((r) => r.id), []);
+    const noC2 = await learns(runChecks("MLP", NoC2));
+    assert.equal(noC2.ok, false);
+    assert.match(noC2.message, /^mlp\.c2\.weight, mlp\.c2\.bias ne changent pas pendant l'entraînement \(30 passes de SGD .*mlp\.parameters\(\) doit les donner à l'optimiseur$/);
+    assert.ok((await runChecks("MLP", NoC2)).some((r) => r.id === "MLP/parametres" && !r.ok), "parametres names the missing tensors too");
+    const copies = await learns(runChecks("MLP", Copies));
+    assert.equal(copies.ok, false);
+    assert.match(copies.message, /^le MLP n'apprend pas \(30 passes de SGD .*\) : les tf\.Variable de mlp\.parameters\(\) ne servent pas au calcul de mlp\.apply\(x\)/);
+    // The grader's way: the student's gradient_descent_torch_optim trains the MLP when it takes a Module.
+    const used: string[] = [];
+    const withOptimizer = (Cls: new (D: number, Q: number, K: number) => Module, optim: (m: Module, x: tf.Tensor2D, y: tf.Tensor2D, n: number, eps: number) => void) => {
+      const objects = new Map<StudentObject, Module>();
+      const live = (t: RawTensor) => { const v = tf.tensor(t.data, t.shape, t.dtype); return t.variable ? tf.variable(v, true) : v; };
+      return runChecksWith("MLP", (once): Context => ({
+        fn: async () => undefined,
+        other: (n) => (n === "gradient_descent_torch_optim" ? async (...a: unknown[]) => {
+          used.push(n);
+          optim(objects.get(a[2] as StudentObject)!, a[0] as tf.Tensor2D, a[1] as tf.Tensor2D, a[4] as number, a[5] as number);
+          return [a[2], [], []];
+        } : undefined),
+        construct: async (_c, ...a) => { const m = new Cls(...(a as [number, number, number])); const o = localObject(m); objects.set(o, m); return o; },
+        tensor: live,
+        ref: async <T>(_k: string, compute: (l: ReferenceLib) => T) => compute(reference),
+        once,
+      }));
+    };
+    const momentum = (m: Module, x: tf.Tensor2D, y: tf.Tensor2D, n: number, eps: number) => {
+      const opt = tf.train.momentum(eps, 0.9);
+      for (let i = 0; i < n; i++) tf.tidy(() => { opt.minimize(() => tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.add(m.forward(x), 1e-16))), 1))) as tf.Scalar, false, m.parameters()); });
+      opt.dispose();
+    };
+    const viaOptim = await learns(withOptimizer(Mlp, momentum));
+    assert.ok(viaOptim.ok, viaOptim.message);
+    assert.ok(used.length > 0, "the student's optimizer was called");
+    const viaOptimNoC2 = await learns(withOptimizer(NoC2, momentum));
+    assert.match(viaOptimNoC2.message, /^mlp\.c2\.weight, mlp\.c2\.bias ne changent pas pendant l'entraînement \(votre gradient_descent_torch_optim/);
+    // A descent that does not take a Module: the checks' own loop trains the MLP instead.
+    const paramsOnly = await learns(withOptimizer(Mlp, () => { throw new TypeError("m.W1 is undefined"); }));
+    assert.ok(paramsOnly.ok, paramsOnly.message);
+  });
+
   it("a missing function or one that throws fails every check without stopping the others", async () => {
     const stub = await live("predict_one_layer_nn", () => { throw new Error("À compléter"); });
     assert.ok(stub.every((r) => r.message === "predict_one_layer_nn n'est pas encore écrite (« À compléter »)"));
@@ -163,7 +235,67 @@ describe("grading: submission extraction and French typography", () => {
     assert.ok(ex.unparsed.includes(4));
   });
 
+  it("keeps the functions carried from an earlier notebook bound through charger_cahier, as the student's own, not the lib's", () => {
+    const ex = extractDeclarations([
+      { cell: 1, source: `import { Matrix, charger_cahier } from "../dist/lib";` },
+      { cell: 2, source: `const partie1 = charger_cahier("1-une-couche.ipynb");\nconst softmax: (z: Matrix) => Matrix = partie1.softmax;\nconst evaluate_loss = (partie1.evaluate_loss);` },
+      { cell: 3, source: `function predict_two_layers_nn(x: Matrix, p: unknown) { return softmax(x); }` },
+    ], ["softmax", "evaluate_loss", "predict_two_layers_nn"]);
+    assert.deepEqual(ex.declared, ["predict_two_layers_nn"], "carried functions are graded in the notebook that defines them");
+    assert.deepEqual(ex.carriers, ["partie1"]);
+    assert.match(ex.js, /const partie1 = \(0, \w+\.charger_cahier\)\("1-une-couche\.ipynb"\)/);
+    assert.match(ex.js, /const softmax = partie1\.softmax/);
+    assert.deepEqual(solutionImports(ex.js, ex.carriers), []);
+    assert.deepEqual(solutionImports(ex.js).sort(), ["evaluate_loss", "softmax"], "without the carriers, partie1.f reads as a lib call");
+    const cheat = extractDeclarations([{ cell: 1, source: `import * as lib from "../dist/lib";\nconst partie1 = lib.charger_cahier("1.ipynb");\nfunction softmax(z: unknown) { return lib.softmax(z); }` }], ["softmax"]);
+    assert.deepEqual(solutionImports(cheat.js, cheat.carriers), ["softmax"]);
+  });
+
+  it("charger_cahier and the grader read a notebook the same way", () => {
+    const cells = [`import { Matrix } from "../dist/lib";\nconst EPS = 1e-16;`, `function softmax(z: Matrix) { return z; }\nconst accuracy = (y: Matrix) => 1;\ntrain(softmax);`, `class MLP {}\nconst data = load_data();`];
+    const carried = notebookDeclarations(cells);
+    const graded = extractDeclarations(cells.map((source, i) => ({ cell: i + 1, source })), ["softmax", "accuracy", "MLP"]);
+    assert.deepEqual(carried.names.sort(), ["MLP", "accuracy", "softmax"]);
+    assert.deepEqual(graded.declared.sort(), ["EPS", "MLP", "accuracy", "softmax"]);
+    assert.match(carried.source, /const EPS = 1e-16/, "a constant the functions use is carried with them");
+    assert.doesNotMatch(carried.source + graded.js, /train\(|load_data\(/);
+  });
+
+  it("the feedback a student reads follows French typography, whatever fails and however", async function () {
+    this.timeout(300000);
+    await initReference();
+    const sol = solutions();
+    // Wrong in value (×1,5), in kind (a number), by throwing: each check's own French message.
+    const scaled = (v: unknown): unknown => {
+      if (v instanceof Matrix) { const m = v.clone(); m.data.forEach((x, i) => (m.data[i] = x * 1.5 + 1e-3)); return m; }
+      if (typeof v === "number") return v * 1.5 + 1e-3;
+      if (Array.isArray(v)) return v.map(scaled);
+      if (v && typeof v === "object" && (v as { data?: unknown }).data instanceof Float32Array) { const t = v as { data: Float32Array }; return { ...t, data: t.data.map((x) => x * 1.5 + 1e-3) }; }
+      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scaled(x)]));
+      return v;
+    };
+    const wrongs: Fn[] = [];
+    const checks: ScoredCheck[] = [];
+    for (const name of GRADED_FUNCTIONS.filter((f) => f !== "MLP")) {
+      wrongs.splice(0, wrongs.length, (...a) => scaled(sol[name](...a)), () => 12345.5, () => { throw new TypeError("cannot read properties of undefined (reading 'rows')"); });
+      for (const w of wrongs) for (const r of await live(name, w)) if (!r.ok) checks.push({ ...r, points: 0, max: 2 });
+    }
+    assert.ok(checks.length > 60, `${checks.length} failed checks`);
+    const g: StudentGrade = {
+      student: "etudiant", checks, total: 0, max: 94, cpuSeconds: 12.5, wallSeconds: 30, peakMb: 300,
+      notebooks: [{ file: "1-une-couche.ipynb", cells: [
+        { cell: 3, status: "error", message: "TypeError: x.dot is not a function", source: "" },
+        { cell: 5, status: "timeout", message: "plus de 120 s de calcul", source: "" },
+        { cell: 6, status: "skipped", message: "", source: "" }, { cell: 7, status: "skipped", message: "", source: "" },
+      ], not_run: [8, 9, 10], seconds: 1234.4, cpu_seconds: 15000 }],
+    };
+    const text = feedback(g);
+    const problems = frenchProblems(text);
+    const lines = text.split("\n");
+    assert.deepEqual(problems.map((p) => `${p.message} — ${lines[p.line - 1]}`), []);
+  });
+
   it("puts no-break spaces before : ; ! ? and inside « », not in code", () => {
-    assert.equal(frenchTypography("Note : 3 ; bien ! vrai ? « oui » `a ? b : c`"), "Note\u00a0: 3\u202f; bien\u202f! vrai\u202f? «\u00a0oui\u00a0» `a ? b : c`");
+    assert.equal(typeset("Note : 3 ; bien ! vrai ? « oui » `a ? b : c`"), "Note\u00a0: 3\u202f; bien\u202f! vrai\u202f? «\u00a0oui\u00a0» `a ? b : c`");
   });
 });

@@ -36,14 +36,20 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts JupyterLab on copies of `notebooks` (paths) and waits until it answers. */
-export async function startLab(notebooks: string[], timeoutMs = 60000): Promise<Lab> {
+/**
+ * Starts JupyterLab on copies of `notebooks` (paths) and waits until it
+ * answers. With `folder` (a student folder made for the test), it serves
+ * that folder's notebooks/ in place, with the folder's own lib and data.
+ */
+export async function startLab(notebooks: string[], timeoutMs = 60000, folder?: string): Promise<Lab> {
   const python = projectPython();
   const dir = tempDir("nnwb-lab-");
-  const served = join(dir, "notebooks");
-  mkdirSync(served);
-  for (const nb of notebooks) copyFileSync(nb, join(served, basename(nb)));
-  projectLayout(dir, "link");
+  const served = folder ? join(folder, "notebooks") : join(dir, "notebooks");
+  if (!folder) {
+    mkdirSync(served);
+    for (const nb of notebooks) copyFileSync(nb, join(served, basename(nb)));
+    projectLayout(dir, "link");
+  }
   // No news or update pop-up over the notebook in screenshots.
   const settings = join(dir, "settings", "@jupyterlab", "apputils-extension");
   mkdirSync(settings, { recursive: true });

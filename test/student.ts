@@ -4,10 +4,12 @@
  * version made by `assign`, and the subtly wrong variants of it a grader
  * must catch.
  */
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readNotebook, sourceText } from "../cli/notebook-json";
-import { STUB } from "../cli/assign";
+import { assign, STUB } from "../cli/assign";
+import { NOTEBOOKS, ROOT } from "../cli/paths";
 
 const FIXTURES = join(__dirname, "..", "..", "test", "fixtures", "student");
 
@@ -77,4 +79,27 @@ export function fillStudentFolder(dir: string, mistakes: Variant[] = []): number
     writeFileSync(file, JSON.stringify(nb, null, 1) + "\n");
   }
   return filled;
+}
+
+/**
+ * Fewer passes than the handout's defaults for the fixture's runs in tests:
+ * the same code paths, a shorter run (`-p` of `nn-workbook run`).
+ */
+export function fixtureParameters(notebook: string): [string, string][] {
+  return notebook.startsWith("2-") ? [["num_passes", "150"], ["sweep_passes", "60"]] : notebook.startsWith("3-") ? [["num_passes", "30"]] : [];
+}
+
+/**
+ * A student folder as the student has it after `npm install`: made by assign,
+ * filled in with the fixture (and `mistakes`), node_modules linked, the lib
+ * built from the folder's own sources. Returns the folder.
+ */
+export function installedStudentFolder(dir: string, mistakes: Variant[] = []): string {
+  const files = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
+  assign(files.map((f) => join(NOTEBOOKS, f)), dir);
+  fillStudentFolder(dir, mistakes);
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(dir, "tsconfig.json")], { encoding: "utf8" });
+  if (tsc.status !== 0) throw new Error(`the student folder does not build:\n${tsc.stdout}${tsc.stderr}`);
+  return dir;
 }

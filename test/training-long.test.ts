@@ -17,7 +17,7 @@ describe("train(): the handout's descent on real data (slow)", function () {
     it("reports the divergence of ε = 1e-3 on the full set (18 858 images) instead of plotting garbage", () => {
       const d = load_data(DATA_DIR, "digit 3 classes full");
       const step: DescentStep<TwoLayersParameters> = (p, n) => gradient_descent_two_layers_nn(d.x_train, d.y_train, p, 10, n, 1e-3);
-      const r = train(step, init_two_layers_nn(784, 10, 3, 0), 60, { epsilon: 1e-3, n: d.x_train.rows, quiet: true, what: "gradient_descent_two_layers_nn" });
+      const r = train(step, init_two_layers_nn(784, 10, 3, 0), 60, { epsilon: 1e-3, n: d.x_train.rows, quiet: true, what: "gradient_descent_two_layers_nn", language: "en" });
       assert.ok(r.stopped && /^gradient_descent_two_layers_nn: the loss rose from .* the descent diverges.*N = 18858.*Training stopped; the history so far is kept\.$/.test(r.stopped), r.stopped);
       assert.ok(r.diverged_at !== undefined && r.diverged_at < 10);
       assert.equal(r.train_loss.length, r.diverged_at + DIVERGENCE_PATIENCE, "the history up to the divergence is kept");

@@ -122,7 +122,7 @@ describe("train(): the handout's descent, slice by slice", function () {
       const { x, y } = toyData(5, 6, 4, 3);
       const big = mul(x, 1e200);
       const step: DescentStep<OneLayerParameters> = (p, n) => gradient_descent_one_layer_nn(big, y, p, n, 1e300);
-      const r = train(step, init_one_layer_nn(4, 3, 2), 50, { epsilon: 1e300, n: 6, quiet: true, what: "gradient_descent_one_layer_nn" });
+      const r = train(step, init_one_layer_nn(4, 3, 2), 50, { epsilon: 1e300, n: 6, quiet: true, what: "gradient_descent_one_layer_nn", language: "en" });
       assert.ok(r.stopped && /^gradient_descent_one_layer_nn: the loss became NaN at pass \d+; training stopped, the history so far is kept\. The learning rate ε = 1e\+300 is probably too large for this data \(the gradient is a sum over the N samples\)/.test(r.stopped), r.stopped);
       assert.ok(r.train_loss.length >= 1 && r.train_loss.length < 50);
       assert.ok(Number.isNaN(r.train_loss[r.train_loss.length - 1]), "the NaN is the last loss kept");
@@ -131,13 +131,13 @@ describe("train(): the handout's descent, slice by slice", function () {
 
     it("stops at the first non-finite loss, even in the middle of a slice, and says so unless quiet", () => {
       const { step, calls } = scripted([1, 0.9, 0.8, Infinity, 0.7, 0.6, 0.5, 0.4]);
-      const [r, said] = warnings(() => train(step, 0, 8, { epsilon: 0.5, n: 10, slice: 5, what: "my_descent" }));
+      const [r, said] = warnings(() => train(step, 0, 8, { epsilon: 0.5, n: 10, slice: 5, what: "my_descent", language: "en" }));
       assert.deepEqual(calls, [5]);
       assert.deepEqual(r.train_loss, [1, 0.9, 0.8, Infinity]);
       assert.equal(r.passes, 4);
       assert.ok(r.stopped?.startsWith("my_descent: the loss became Infinity at pass 3;"), r.stopped);
       assert.deepEqual(said, [r.stopped]);
-      const quiet = warnings(() => train(scripted([NaN]).step, 0, 3, { epsilon: 0.5, n: 10, quiet: true }));
+      const quiet = warnings(() => train(scripted([NaN]).step, 0, 3, { epsilon: 0.5, n: 10, quiet: true, language: "en" }));
       assert.deepEqual(quiet[1], []);
       assert.ok(quiet[0].stopped?.startsWith("gradient_descent: the loss became NaN at pass 0;"));
     });
@@ -147,18 +147,18 @@ describe("train(): the handout's descent, slice by slice", function () {
       // Loss 1 then 3.5 (above 2·1 + 1 = 3) for 24 passes, back to 2, then up for good.
       const losses = [1, ...Array(24).fill(3.5), 2, ...Array(40).fill(4)];
       const { step } = scripted(losses);
-      const r = train(step, 0, losses.length, { epsilon: 0.01, n: 500, quiet: true });
+      const r = train(step, 0, losses.length, { epsilon: 0.01, n: 500, quiet: true, language: "en" });
       assert.equal(r.diverged_at, 26);
       assert.equal(r.train_loss.length, 26 + DIVERGENCE_PATIENCE);
       assert.ok(r.stopped && /the loss rose from 1\.0000 above 3\.0000 at pass 26 and stayed there for 25 passes: the descent diverges\. The learning rate ε = 0\.01 is too large for N = 500 samples \(the gradient is a sum over N, so the step grows with N\): try ε = 1e-3 or smaller\. Training stopped; the history so far is kept\.$/.test(r.stopped), r.stopped);
       assert.equal(divergedAt(losses), 26);
       // continue_on_divergence: the run goes on, the divergence is still recorded (and said unless quiet).
-      const [all, said] = warnings(() => train(scripted(losses).step, 0, losses.length, { epsilon: 0.01, n: 500, continue_on_divergence: true }));
+      const [all, said] = warnings(() => train(scripted(losses).step, 0, losses.length, { epsilon: 0.01, n: 500, continue_on_divergence: true, language: "en" }));
       assert.deepEqual([all.stopped, all.diverged_at, all.passes], [undefined, 26, losses.length]);
       assert.equal(said.length, 1);
       assert.ok(said[0].endsWith("(continuing, as asked)"), said[0]);
       // Autograd's mean loss: the advice does not blame N.
-      const mean = train(scripted(losses).step, 0, losses.length, { epsilon: 0.01, n: 500, quiet: true, gradientIsSum: false });
+      const mean = train(scripted(losses).step, 0, losses.length, { epsilon: 0.01, n: 500, quiet: true, gradientIsSum: false, language: "en" });
       assert.ok(mean.stopped && !/N = 500/.test(mean.stopped) && /ε = 0\.01 is too large: try ε = 1e-3 or smaller/.test(mean.stopped), mean.stopped);
       // LossWatch is the same watch, pass by pass.
       const watch = new LossWatch("w", 0.01, 500);
@@ -166,6 +166,15 @@ describe("train(): the handout's descent, slice by slice", function () {
       assert.equal(verdicts.findIndex((v) => v !== undefined), 26 + DIVERGENCE_PATIENCE - 1);
       assert.equal(watch.diverged_at, 26);
     });
+  });
+
+  it("speaks French in the notebooks (the default), typeset, with decimal commas", () => {
+    const losses = [1, ...Array(24).fill(3.5), 2, ...Array(40).fill(4)];
+    const r = train(scripted(losses).step, 0, losses.length, { epsilon: 0.01, n: 500, quiet: true, what: "ma_descente" });
+    assert.equal(r.stopped, "ma_descente\u00a0: la perte est passée de 1,0000 au-dessus de 3,0000 à l'itération 26 et y est restée 25 itérations\u00a0: la descente diverge. Le pas ε = 0.01 est trop grand pour N = 500 exemples (le gradient est une somme sur N, le pas grandit avec N)\u00a0: essayez ε = 1e-3 ou moins. L'apprentissage s'arrête\u202f; l'historique jusque-là est gardé.");
+    const nan = train(scripted([NaN]).step, 0, 3, { epsilon: 0.5, n: 10, quiet: true });
+    assert.match(nan.stopped ?? "", /^gradient_descent\u00a0: la perte vaut NaN à l'itération 0\u202f; l'apprentissage s'arrête/);
+    assert.throws(() => train(scripted([1]).step, 0, -1, { epsilon: 0.5, n: 10 }), /num_passes doit être un entier positif ou nul, pas -1/);
   });
 
   describe("a step that does not keep the handout's contract gets a clear error", () => {
@@ -201,8 +210,8 @@ describe("train(): the handout's descent, slice by slice", function () {
 
     it("a num_passes that is not a whole number", () => {
       const { step, calls } = scripted([1, 1, 1]);
-      assert.throws(() => train(step, 0, 2.5, opts), /^RangeError: gradient_descent: num_passes must be a non-negative integer, got 2\.5$/);
-      assert.throws(() => train(step, 0, -1, { ...opts, what: "gradient_descent_one_layer_nn" }), /gradient_descent_one_layer_nn: num_passes must be a non-negative integer, got -1/);
+      assert.throws(() => train(step, 0, 2.5, opts), /^RangeError: gradient_descent\u00a0: num_passes doit être un entier positif ou nul, pas 2\.5$/);
+      assert.throws(() => train(step, 0, -1, { ...opts, what: "gradient_descent_one_layer_nn", language: "en" }), /gradient_descent_one_layer_nn: num_passes must be a non-negative integer, got -1/);
       assert.deepEqual(calls, []);
     });
   });

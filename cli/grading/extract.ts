@@ -1,54 +1,24 @@
 /**
- * The part of a submission the grader checks: the top-level declarations of
- * its code cells (imports, functions, classes, types, and `const`/`let`
- * bound to literals or functions), in cell order, as one CommonJS module.
- * Calls (training, plots, data loading) are left out: the
- * checks call the functions themselves, whatever the other cells did.
+ * The part of a submission the grader checks: the declarations of its code
+ * cells (lib/workbook/declarations.ts, the same reading as the student's
+ * `charger_cahier`) as one CommonJS module. Calls (training, plots, data
+ * loading) are left out: the checks call the functions themselves, whatever
+ * the other cells did. Functions carried from an earlier notebook stay
+ * bound through `charger_cahier`, which reads the student's notebooks
+ * beside the module in the sandbox, as in the student's kernel.
  */
 import ts from "typescript";
+import { declarations, namesOfKind } from "../../lib/workbook/declarations";
 
 export interface Extracted {
   /** The module's JavaScript. */
   js: string;
-  /** Top-level names it declares. */
+  /** Top-level names it declares itself (not those it carries from an earlier notebook). */
   declared: string[];
+  /** Names bound to an earlier notebook (`const partie1 = charger_cahier(…)`). */
+  carriers: string[];
   /** Cells (numbered from 1 over the whole notebook) that did not parse: their declarations are missing. */
   unparsed: number[];
-}
-
-/** True for an initializer that computes nothing when evaluated (a literal, a function, a class). */
-function isStatic(e: ts.Expression): boolean {
-  if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) return isStatic(e.expression);
-  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isClassExpression(e)) return true;
-  if (ts.isNumericLiteral(e) || ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isBigIntLiteral(e)) return true;
-  if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword) return true;
-  if (ts.isIdentifier(e)) return e.text === "undefined" || e.text === "Infinity" || e.text === "NaN";
-  if (ts.isPrefixUnaryExpression(e)) return isStatic(e.operand);
-  // \`new Random(0)\`: a seeded generator the functions share (a constructor, not a training run).
-  if (ts.isNewExpression(e)) return (ts.isIdentifier(e.expression) || ts.isPropertyAccessExpression(e.expression)) && (e.arguments ?? []).every(isStatic);
-  if (ts.isBinaryExpression(e)) return isStatic(e.left) && isStatic(e.right);
-  if (ts.isArrayLiteralExpression(e)) return e.elements.every((x) => !ts.isSpreadElement(x) && isStatic(x));
-  if (ts.isObjectLiteralExpression(e)) {
-    return e.properties.every((p) => (ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && isStatic(p.initializer)) || ts.isMethodDeclaration(p));
-  }
-  return false;
-}
-
-/** Names a kept statement declares (for keeping only the last of each). */
-function namesOf(s: ts.Statement): string[] {
-  if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s)) && s.name) return [s.name.text];
-  if (ts.isVariableStatement(s)) return s.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
-  return [];
-}
-
-function kept(s: ts.Statement): boolean {
-  if (ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s)) return true;
-  if (ts.isFunctionDeclaration(s)) return !!s.body;
-  if (ts.isClassDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s)) return true;
-  if (ts.isVariableStatement(s)) {
-    return s.declarationList.declarations.every((d) => ts.isIdentifier(d.name) && d.initializer !== undefined && isStatic(d.initializer));
-  }
-  return false;
 }
 
 /**
@@ -71,23 +41,15 @@ const __nnwb_require = (m) => {
  * `exported` names are collected in `__nnwb_names()` when declared.
  */
 export function extractDeclarations(cells: { cell: number; source: string }[], exported: string[]): Extracted {
-  const statements: { cell: number; text: string; names: string[] }[] = [];
-  const unparsed: number[] = [];
-  for (const { cell, source } of cells) {
-    const file = ts.createSourceFile(`cell${cell}.ts`, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-    if ((file as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length) unparsed.push(cell);
-    for (const s of file.statements) if (kept(s)) statements.push({ cell, text: s.getFullText(file), names: namesOf(s) });
-  }
-  // A later declaration replaces an earlier one, as re-running a cell does in the kernel.
-  const last = new Map<string, number>();
-  statements.forEach((s, i) => s.names.forEach((n) => last.set(n, i)));
-  const body = statements.filter((s, i) => s.names.every((n) => last.get(n) === i)).map((s) => `// cell ${s.cell}\n${s.text.trim()}`);
-  const declared = [...last.keys()];
+  const d = declarations(cells);
+  const body = d.statements.map((s) => `// cell ${s.cell}\n${s.text}`);
+  const declared = namesOfKind(d, "function", "value");
+  const carriers = namesOfKind(d, "notebook");
   const names = exported.filter((n) => declared.includes(n));
   const tail = `\nexport function __nnwb_names() {\n  return { ${names.map((n) => `${JSON.stringify(n)}: ${n}`).join(", ")} };\n}\n`;
   const js = ts.transpileModule(body.join("\n\n") + tail, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, isolatedModules: false },
     reportDiagnostics: false,
   }).outputText;
-  return { js: LAZY_REQUIRE + js.replace(/(?<![\w$.])require\(/g, "__nnwb_require("), declared, unparsed };
+  return { js: LAZY_REQUIRE + js.replace(/(?<![\w$.])require\(/g, "__nnwb_require("), declared, carriers, unparsed: d.unparsed };
 }

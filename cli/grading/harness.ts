@@ -16,6 +16,8 @@ import { createInterface } from "node:readline";
 import { ROOT } from "../paths";
 import { SB, bwrapArgs, layoutBinds, privateDir } from "./sandbox";
 import { treeUsage } from "./proctree";
+import { nprocLimit, sandboxCgroup } from "./cgroup";
+import type { SandboxCgroup } from "./cgroup";
 import { decode, encode } from "../../lib/grading/wire";
 import type { Handle, RequestBody, Response, Wire, WireHooks } from "../../lib/grading/wire";
 import { valueHooks } from "../../lib/grading";
@@ -31,7 +33,13 @@ export interface HarnessLimits {
   tmpfsMb: number;
   /** Bytes of stdout/stderr kept per sandbox (the rest is dropped). */
   outputBytes: number;
+  /** Tasks (processes and threads) at most: the hard backstop of the process watch (default 256). */
+  tasks?: number;
+  /** Names of this run's control groups start with it (default nnwb-<pid>-). */
+  cgroupPrefix?: string;
 }
+
+let servers = 0;
 
 /** Why a call got no answer. */
 export class CallFailed extends Error {
@@ -50,21 +58,31 @@ class Server {
   exited = false;
   cpuSeconds = 0;
   peakRssMb = 0;
+  /** The kernel's OOM killer stopped it (the group's memory limit). */
+  oom = false;
+  private readonly group?: SandboxCgroup;
 
   constructor(moduleFile: string, studentLib: string, work: string, private readonly limits: HarnessLimits, bwrap: string, notebooks?: string) {
     const server = join(ROOT, "dist", "lib", "grading");
     const args = bwrapArgs({
-      ro: [...layoutBinds(studentLib, notebooks), [moduleFile, `${SB}/notebooks/submission.js`], [join(server, "server.js"), "/grader/server.js"], [join(server, "wire.js"), "/grader/wire.js"]],
+      ro: [...layoutBinds(studentLib, notebooks), [moduleFile, `${SB}/notebooks/submission.js`], [join(server, "server.js"), "/grader/server.js"], [join(server, "wire.js"), "/grader/wire.js"], [join(server, "fit.js"), "/grader/fit.js"]],
       tmpfsMb: limits.tmpfsMb, chdir: `${SB}/notebooks`,
       env: { NODE_OPTIONS: `--max-old-space-size=${Math.max(256, limits.memoryMb)}` },
     });
     // stdout/stderr go to files capped by RLIMIT_FSIZE (prlimit): a flood fills nothing but its own file.
     const out = openSync(join(work, "server.out"), "w");
-    this.child = spawn("/usr/bin/prlimit", [`--fsize=${limits.outputBytes}`, "--core=0", "--", bwrap, ...args, "--", "/usr/bin/node", "/grader/server.js", `${SB}/notebooks/submission.js`, `${SB}/dist/lib`],
-      { stdio: ["ignore", out, out, "pipe", "pipe"], detached: true });
+    // The watch below stops the sandbox at memoryMb (processes and tmpfs); the group is the hard stop above it.
+    const tasks = limits.tasks ?? 256;
+    this.group = sandboxCgroup(`${limits.cgroupPrefix ?? `nnwb-${process.pid}-`}s${process.pid}-${++servers}`, { tasks, memoryMb: limits.memoryMb + 512 });
+    const nproc = this.group ? undefined : nprocLimit(tasks);
+    const command = [...(this.group?.launcher() ?? []), "/usr/bin/prlimit", `--fsize=${limits.outputBytes}`, "--core=0", ...(nproc ? [`--nproc=${nproc}`] : []), "--",
+      bwrap, ...args, "--", "/usr/bin/node", "/grader/server.js", `${SB}/notebooks/submission.js`, `${SB}/dist/lib`];
+    this.child = spawn(command[0], command.slice(1), { stdio: ["ignore", out, out, "pipe", "pipe"], detached: true });
     closeSync(out);
     this.child.on("exit", () => {
       this.exited = true;
+      if (this.group?.oomKilled()) this.oom = true;
+      this.group?.remove();
       for (const done of this.pending.values()) done({ id: 0, ok: false, error: "died" });
       this.pending.clear();
     });
@@ -95,7 +113,7 @@ class Server {
         this.cpuSeconds = Math.max(this.cpuSeconds, u.cpuSeconds);
         this.peakRssMb = Math.max(this.peakRssMb, u.rssMb);
         if (u.cpuSeconds - start > this.limits.callCpuSeconds) stop = new CallFailed("cpu", `plus de ${this.limits.callCpuSeconds} s de calcul`);
-        else if (u.rssMb > this.limits.memoryMb) stop = new CallFailed("memory", `plus de ${this.limits.memoryMb} Mo de mémoire`);
+        else if (u.rssMb + u.tmpfsMb > this.limits.memoryMb) stop = new CallFailed("memory", `plus de ${this.limits.memoryMb} Mo de mémoire`);
         else if (u.processes > this.limits.processes) stop = new CallFailed("processes", `plus de ${this.limits.processes} processus`);
         else if (Date.now() > wallLimit) stop = new CallFailed("wall", "aucune réponse (bloquée)");
         if (stop) this.kill();
@@ -103,7 +121,7 @@ class Server {
       this.pending.set(id, (resp) => {
         clearInterval(watch);
         if (resp.ok) resolve(resp.value);
-        else if (resp.id === 0) reject(stop ?? new CallFailed("died", "le processus s'est arrêté pendant l'appel (process.exit, plantage…)"));
+        else if (resp.id === 0) reject(stop ?? (this.oom ? new CallFailed("memory", `plus de ${this.limits.memoryMb} Mo de mémoire`) : new CallFailed("died", "le processus s'est arrêté pendant l'appel (process.exit, plantage…)")));
         else reject(new Error(resp.error));
       });
       (this.child.stdio[3] as Writable).write(JSON.stringify({ ...r, id }) + "\n");
@@ -148,13 +166,17 @@ export class Submission {
     return this.live().request(r);
   }
 
+  /** Why the notebook's declarations do not load (an error at the top level, an earlier notebook charger_cahier cannot read), if they do not. */
+  loadError?: string;
+
   /** The graded names the submission defines (functions or classes). */
   async defined(names: string[]): Promise<Set<string>> {
     if (!this.names) {
       try {
         this.names = new Set(decode(await this.request({ op: "names", names }), valueHooks) as string[]);
-      } catch {
+      } catch (e) {
         this.names = new Set();
+        this.loadError = (e as Error).message;
       }
     }
     return this.names;
@@ -187,6 +209,10 @@ class RemoteObject implements StudentObject {
   async call(method: string, ...args: unknown[]) {
     return decode(await this.sub.request({ op: "method", handle: this.handle, method, args: args.map((a) => encode(a, harnessHooks(this.sub))) }), harnessHooks(this.sub));
   }
+  async fit(x: unknown, y: unknown, passes: number, epsilon: number) {
+    const hooks = harnessHooks(this.sub);
+    await this.sub.request({ op: "fit", handle: this.handle, x: encode(x, hooks), y: encode(y, hooks), passes, epsilon });
+  }
 }
 
 /** Reference values shared by all the students of a run (the reference descents run once per class). */
@@ -216,7 +242,7 @@ export async function checkFunction(sub: Submission, name: string, ref: Referenc
   };
   const defined = await sub.defined([name, ...Object.keys(CHECKS)]);
   return runChecksWith(name, (once): Context | string => {
-    if (!defined.has(name)) return missing ?? `${name} n'est définie dans aucun cahier rendu`;
+    if (!defined.has(name)) return sub.loadError ? `${name} n'a pas pu être chargée : ${sub.loadError}` : missing ?? `${name} n'est définie dans aucun cahier rendu`;
     return {
       fn: call(name),
       other: (n) => (defined.has(n) ? call(n) : undefined),

@@ -8,9 +8,10 @@
  *   node kernel-wrapper.js <connection-file>     (settings in NNWB_SANDBOX)
  */
 import { spawn } from "node:child_process";
-import { openSync, readFileSync, symlinkSync } from "node:fs";
+import { openSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SB, bwrapArgs, layoutBinds } from "./sandbox";
+import { nprocLimit, sandboxCgroup } from "./cgroup";
 
 export interface KernelSandbox {
   bwrap: string;
@@ -20,6 +21,10 @@ export interface KernelSandbox {
   outputBytes: number;
   /** The student's notebooks, bound read-only beside the running one. */
   notebooks?: string;
+  /** Tasks (processes and threads) of the sandbox at most: the hard backstop of the runner's process watch. */
+  tasks: number;
+  /** Names of this run's control groups start with it (the grader removes what is left at the end). */
+  cgroupPrefix: string;
 }
 
 function main(): void {
@@ -37,9 +42,12 @@ function main(): void {
   }
   const args = bwrapArgs({ ro: layoutBinds(settings.studentLib, settings.notebooks), rw: [[dir, dir]], tmpfsMb: settings.tmpfsMb, chdir: `${SB}/notebooks` });
   const log = openSync(join(dir, `kernel-${process.pid}.log`), "w");
-  const child = spawn("/usr/bin/prlimit", [`--fsize=${settings.outputBytes}`, "--core=0", "--", settings.bwrap, ...args, "--",
-    "/usr/bin/node", `--max-old-space-size=${Math.max(256, Math.round(settings.memoryMb))}`, `${SB}/node_modules/tslab/bin/tslab`, "kernel", "--config-path", file],
-  { stdio: ["ignore", log, log] });
+  // Memory: the runner stops the kernel at memoryMb (its processes and tmpfs); the group is the hard stop above it.
+  const group = sandboxCgroup(`${settings.cgroupPrefix}k${process.pid}`, { tasks: settings.tasks, memoryMb: settings.memoryMb + 512 });
+  const nproc = group ? undefined : nprocLimit(settings.tasks);
+  const command = [...(group?.launcher() ?? []), "/usr/bin/prlimit", `--fsize=${settings.outputBytes}`, "--core=0", ...(nproc ? [`--nproc=${nproc}`] : []), "--", settings.bwrap, ...args, "--",
+    "/usr/bin/node", `--max-old-space-size=${Math.max(256, Math.round(settings.memoryMb))}`, `${SB}/node_modules/tslab/bin/tslab`, "kernel", "--config-path", file];
+  const child = spawn(command[0], command.slice(1), { stdio: ["ignore", log, log] });
   // bwrap runs with --die-with-parent: once this process is gone, so is the sandbox.
   const stop = () => { child.kill("SIGKILL"); process.exit(1); };
   process.on("SIGINT", () => child.kill("SIGINT")); // tslab interrupts the running cell
@@ -47,7 +55,12 @@ function main(): void {
   // Orphaned (the runner died without stopping us): the kernel goes too.
   const parent = process.ppid;
   setInterval(() => { if (process.ppid !== parent) stop(); }, 1000).unref();
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+  child.on("exit", (code, signal) => {
+    // The runner names the cell that went over memory from this file (the OOM killer looks like a crash).
+    if (group?.oomKilled()) writeFileSync(join(dir, `oom-${process.pid}`), "");
+    group?.remove();
+    process.exit(code ?? (signal ? 128 : 1));
+  });
 }
 
 main();

@@ -9,6 +9,8 @@ import { reference } from "../../lib/grading/reference";
 import type { RawTensor } from "../../lib/grading/wire";
 import type { RawTorchParameters, StudentObject, TwoLayersParameters } from "../../lib/grading/checks";
 import { raw } from "../../lib/grading/checks-torch";
+import { fixedFit } from "../../lib/grading/fit";
+import { tf } from "../../lib/autograd/backend";
 
 type Fn = (...args: unknown[]) => unknown;
 const scalar = (v: number): RawTensor => ({ shape: [], dtype: "float32", data: Float32Array.of(v), variable: false });
@@ -57,5 +59,20 @@ export class MlpStandIn implements StudentObject {
     if (method === "parameters") return [c1.weight, c1.bias, c2.weight, c2.bias];
     if (method === "apply") return reference.mlp_forward(args[0] as RawTensor, { W1: c1.weight, b1: c1.bias, W2: c2.weight, b2: c2.bias });
     throw new Error(`no method ${method}`);
+  }
+  /** The checks' loop on the reference MLP (relu, softmax), in TensorFlow.js; the weights come back raw. */
+  async fit(x: unknown, y: unknown, passes: number, epsilon: number) {
+    const { c1, c2 } = this.layers;
+    const live = (t: RawTensor) => tf.tensor2d(t.data, [t.shape[0], t.shape[1]], t.dtype);
+    const w = { W1: tf.variable(live(c1.weight)), b1: tf.variable(live(c1.bias)), W2: tf.variable(live(c2.weight)), b2: tf.variable(live(c2.bias)) };
+    const model = {
+      parameters: () => [w.W1, w.b1, w.W2, w.b2],
+      apply: (v: tf.Tensor2D) => tf.tidy(() => tf.softmax(tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(v, w.W1), w.b1)), w.W2), w.b2)) as tf.Tensor2D),
+    };
+    const tx = live(raw(x)!), ty = live(raw(y)!);
+    fixedFit(tf, model, tx, ty, passes, epsilon);
+    Object.assign(c1, { weight: raw(w.W1)!, bias: raw(w.b1)! });
+    Object.assign(c2, { weight: raw(w.W2)!, bias: raw(w.b2)! });
+    tf.dispose([tx, ty, w.W1, w.b1, w.W2, w.b2]);
   }
 }

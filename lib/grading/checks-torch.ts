@@ -9,6 +9,7 @@ import { Random } from "../array/random";
 import type { RawTensor } from "./wire";
 import type { Check, Context, RawTorchParameters, StudentObject } from "./checks";
 import { fail, firstOff, fr, num, initTwo, relErr, sci, seeded, smallData, training } from "./checks";
+import { FIT_EPSILON, FIT_PASSES } from "./fit";
 
 const D = 784, Q = 5, K = 3, N = 12;
 
@@ -94,6 +95,62 @@ async function mlpWith(ctx: Context, w: RawTorchParameters): Promise<StudentObje
   return mlp;
 }
 
+/** Mean probability the module gives each image's own class: what training must raise. */
+function rightClass(out: RawTensor, y: RawTensor): number {
+  const [n, k] = out.shape;
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) s += out.data[i * k + j] * y.data[i * k + j];
+  return s / n;
+}
+
+/** The MLP's four weights as they are now. */
+async function weightsOf(mlp: StudentObject): Promise<[string, Float32Array][]> {
+  const out: [string, Float32Array][] = [];
+  for (const path of [["c1", "weight"], ["c1", "bias"], ["c2", "weight"], ["c2", "bias"]]) {
+    out.push([`mlp.${path.join(".")}`, Float32Array.from(raw(await mlp.get(path))?.data ?? [])]);
+  }
+  return out;
+}
+
+/**
+ * Consigne 20.4: the MLP trained a few passes learns. With the student's
+ * gradient_descent_torch_optim when it takes a Module (the handout's way),
+ * else with the checks' own loop (fit.ts) through parameters() and apply(x).
+ * The verdict is read here: every weight moved, the right class's
+ * probability rose.
+ */
+async function mlpLearns(ctx: Context): Promise<void> {
+  const mlp = await mlpWith(ctx, mlpWeights());
+  const d = smallData();
+  const x = rawOf(d.x_train), y = rawOf(d.y_train);
+  const output = async () => tensor2d(await mlp.call("apply", ctx.tensor(x)), x.shape[0], K, "mlp.apply(x_train)");
+  const before = rightClass(await output(), y), w0 = await weightsOf(mlp);
+  const optim = ctx.other("gradient_descent_torch_optim");
+  let trained = false;
+  if (optim) {
+    try {
+      await optim(ctx.tensor(x), ctx.tensor(y), mlp, Q, FIT_PASSES, FIT_EPSILON);
+      trained = true;
+    } catch {
+      // A descent written for the parameters only (not a Module): the checks' loop trains the MLP instead.
+    }
+  }
+  const how = trained ? `votre gradient_descent_torch_optim(x, y, mlp, ${Q}, ${FIT_PASSES}, ${num(FIT_EPSILON)})` : `${FIT_PASSES} passes de SGD (momentum 0,9, ε = ${num(FIT_EPSILON)}) sur mlp.parameters()`;
+  if (!trained) {
+    try {
+      await mlp.fit(ctx.tensor(x), ctx.tensor(y), FIT_PASSES, FIT_EPSILON);
+    } catch (e) {
+      fail(`le MLP n'apprend pas (${how}) : ${(e instanceof Error ? e.message : String(e)).replace(/^Error: /, "")}`);
+    }
+  }
+  const w1 = await weightsOf(mlp);
+  const still = w0.filter(([, v], i) => w1[i][1].length === v.length && w1[i][1].every((u, j) => u === v[j])).map(([name]) => name);
+  if (still.length === w0.length) fail(`le MLP n'apprend pas : aucun de ses poids ne change pendant l'entraînement (${how}) ; mlp.parameters() doit donner les tf.Variable de c1 et c2 elles-mêmes, pas des copies`);
+  if (still.length) fail(`${still.join(", ")} ${still.length > 1 ? "ne changent" : "ne change"} pas pendant l'entraînement (${how}) : mlp.parameters() doit les donner à l'optimiseur`);
+  const after = rightClass(await output(), y);
+  if (!(after > before + 0.01)) fail(`le MLP n'apprend pas : la probabilité moyenne de la bonne classe passe de ${fr(before, 4)} à ${fr(after, 4)} après ${how}`);
+}
+
 /** The checks of part 3. */
 export function torchChecks(): Record<string, Check[]> {
   return {
@@ -140,7 +197,7 @@ export function torchChecks(): Record<string, Check[]> {
       } },
     ],
     gradient_descent_torch: torchDescent("gradient_descent_torch", "gd", 0.1, "vérifiez W = W − ε·grad avec les gradients de tf.variableGrads"),
-    gradient_descent_torch_optim: torchDescent("gradient_descent_torch_optim", "momentum", 0.05, "un optimiseur SGD avec momentum 0,9 : tf.train.momentum(epsilon, 0.9)"),
+    gradient_descent_torch_optim: torchDescent("gradient_descent_torch_optim", "momentum", 0.05, "un optimiseur SGD avec momentum 0,9 : `tf.train.momentum(epsilon, 0.9)`"),
     MLP: [
       { name: "couches", title: "MLP(784, 5, 3) a deux couches Linear c1 (784 → 5) et c2 (5 → 3) (consigne 20)", async run(ctx) {
         const mlp = await ctx.construct("MLP", D, Q, K);
@@ -171,6 +228,7 @@ export function torchChecks(): Record<string, Check[]> {
         const out = tensor2d(await mlp.call("apply", ctx.tensor(inputs().x)), N, K, "mlp.apply(x)");
         closeRaw(out, await ctx.ref("MLP/relu", (lib) => lib.mlp_forward(inputs().x, mlpWeights(-1000))), "mlp.apply(x) quand c1(x) < 0 partout", 1e-4);
       } },
+      { name: "apprend", title: `entraîné ${FIT_PASSES} passes (par votre gradient_descent_torch_optim, sinon un SGD fixé), le MLP apprend : tous ses poids changent, la bonne classe devient plus probable (consigne 20.4)`, run: mlpLearns },
     ],
   };
 }

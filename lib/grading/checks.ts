@@ -57,6 +57,8 @@ export interface StudentObject {
   get(path: string[]): Promise<unknown>;
   set(path: string[], value: unknown): Promise<void>;
   call(method: string, ...args: unknown[]): Promise<unknown>;
+  /** Trains the object with the checks' own loop (fit.ts: parameters() and apply(x)), where it lives. */
+  fit(x: unknown, y: unknown, passes: number, epsilon: number): Promise<void>;
 }
 
 /** What a check runs with. */

@@ -13,6 +13,8 @@ import { CHECKS, CHECK_IDS, GRADED_FUNCTIONS, runChecksWith } from "./registry";
 import type { CheckResult, Context, StudentObject } from "./checks";
 import { raw } from "./checks-torch";
 import { decode } from "./wire";
+import { fixedFit } from "./fit";
+import type { FitTf, FitTensor } from "./fit";
 import type { RawTensor, Wire, WireHooks } from "./wire";
 
 export { CHECKS, CHECK_IDS, GRADED_FUNCTIONS };
@@ -47,9 +49,10 @@ interface Tf {
   variable(t: unknown, trainable: boolean): unknown;
 }
 const tfOf = (): Tf => (require("../autograd/backend") as { tf: Tf }).tf;
+const fullTf = () => (require("../autograd/backend") as { tf: FitTf }).tf;
 
 /** A local object seen through the checks' StudentObject. */
-function localObject(o: object): StudentObject {
+export function localObject(o: object): StudentObject {
   const walk = (path: string[]) => path.reduce<unknown>((x, k) => (x && typeof x === "object" ? (x as Record<string, unknown>)[k] : undefined), o);
   return {
     get: async (path) => walk(path),
@@ -59,6 +62,7 @@ function localObject(o: object): StudentObject {
       if (typeof m !== "function") throw new Error(`${method} n'est pas une méthode de cet objet`);
       return (m as (...a: unknown[]) => unknown).apply(o, args);
     },
+    fit: async (x, y, passes, epsilon) => fixedFit(fullTf(), o, x as FitTensor, y as FitTensor, passes, epsilon),
   };
 }
 

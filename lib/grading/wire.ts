@@ -115,7 +115,9 @@ export type Request =
   | { id: number; op: "new"; name: string; args: Wire[] }
   | { id: number; op: "method"; handle: number; method: string; args: Wire[] }
   | { id: number; op: "get"; handle: number; path: string[] }
-  | { id: number; op: "set"; handle: number; path: string[]; value: Wire };
+  | { id: number; op: "set"; handle: number; path: string[]; value: Wire }
+  /** Trains the module `handle` with the checks' own loop (fit.ts). */
+  | { id: number; op: "fit"; handle: number; x: Wire; y: Wire; passes: number; epsilon: number };
 
 /** The sandbox's answer to request `id`. */
 export type Response = { id: number; ok: true; value: Wire } | { id: number; ok: false; error: string };

@@ -11,6 +11,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { LossWatch } from "./watch";
+import type { Language } from "./watch";
+import { typeset } from "../text/french";
 
 /** One call of a descent: from `parameters`, `num_passes` passes. */
 export type DescentStep<P> = (parameters: P, num_passes: number) => [P, number[], number[]];
@@ -40,6 +42,8 @@ export interface TrainOptions {
   continue_on_divergence?: boolean;
   /** False for autograd's mean-loss gradients (changes the advice in messages). */
   gradientIsSum?: boolean;
+  /** Messages in French (the notebooks, default) or English (the command line). */
+  language?: Language;
 }
 
 /** What a training run recorded. */
@@ -66,7 +70,9 @@ export interface TrainingResult<P> extends TrainingHistory {
 /** Runs `num_passes` passes of `step` from `parameters`, slice by slice. */
 export function train<P>(step: DescentStep<P>, parameters: P, num_passes: number, options: TrainOptions): TrainingResult<P> {
   const what = options.what ?? "gradient_descent";
-  if (!Number.isInteger(num_passes) || num_passes < 0) throw new RangeError(`${what}: num_passes must be a non-negative integer, got ${num_passes}`);
+  if (!Number.isInteger(num_passes) || num_passes < 0) {
+    throw new RangeError(options.language === "en" ? `${what}: num_passes must be a non-negative integer, got ${num_passes}` : typeset(`${what} : num_passes doit être un entier positif ou nul, pas ${num_passes}`));
+  }
   const slice = Math.max(1, Math.floor(options.slice ?? 1));
   const watch = new LossWatch(what, options.epsilon, options.n, options, options.gradientIsSum ?? true);
   const train_loss: number[] = [], test_loss: number[] = [];

@@ -4,6 +4,11 @@
  * loop that returns them, the student's included.
  */
 
+import { typeset } from "../text/french";
+
+/** The language of the messages: French in the notebooks (the default), English for the command line. */
+export type Language = "fr" | "en";
+
 /** Passes in a row the loss must stay above 2 × its first value + 1 to count as diverging. */
 export const DIVERGENCE_PATIENCE = 25;
 
@@ -23,25 +28,34 @@ export class LossWatch {
     private readonly what: string,
     private readonly epsilon: number,
     private readonly n: number,
-    private readonly options: { continue_on_divergence?: boolean; quiet?: boolean } = {},
+    private readonly options: { continue_on_divergence?: boolean; quiet?: boolean; language?: Language } = {},
     /** The hand-written gradients sum over N; autograd's of a mean loss do not. */
     private readonly gradientIsSum = true,
   ) {}
 
   /** Why training must stop after this pass's loss, or undefined to go on. */
   check(pass: number, loss: number): string | undefined {
-    const { what, epsilon } = this;
+    const { what, epsilon, n, gradientIsSum } = this;
+    const fr = (this.options.language ?? "fr") === "fr";
+    const dec = (v: number, digits: number) => (fr ? v.toFixed(digits).replace(".", ",") : v.toFixed(digits));
     if (!Number.isFinite(loss)) {
-      return `${what}: the loss became ${loss} at pass ${pass}; training stopped, the history so far is kept. The learning rate ε = ${epsilon} is probably too large for this data${this.gradientIsSum ? " (the gradient is a sum over the N samples)" : ""}: try a smaller one.`;
+      return fr
+        ? typeset(`${what} : la perte vaut ${loss} à l'itération ${pass} ; l'apprentissage s'arrête, l'historique jusque-là est gardé. Le pas ε = ${epsilon} est sans doute trop grand pour ces données${gradientIsSum ? " (le gradient est une somme sur les N exemples)" : ""} : essayez-en un plus petit.`)
+        : `${what}: the loss became ${loss} at pass ${pass}; training stopped, the history so far is kept. The learning rate ε = ${epsilon} is probably too large for this data${gradientIsSum ? " (the gradient is a sum over the N samples)" : ""}: try a smaller one.`;
     }
     this.first ??= loss;
     const limit = 2 * this.first + 1;
     this.above = loss > limit ? this.above + 1 : 0;
     if (this.diverged_at !== undefined || this.above < DIVERGENCE_PATIENCE) return undefined;
     this.diverged_at = pass - DIVERGENCE_PATIENCE + 1;
-    const why = `${what}: the loss rose from ${this.first.toFixed(4)} above ${limit.toFixed(4)} at pass ${this.diverged_at} and stayed there for ${DIVERGENCE_PATIENCE} passes: the descent diverges. The learning rate ε = ${epsilon} is too large${this.gradientIsSum ? ` for N = ${this.n} samples (the gradient is a sum over N, so the step grows with N)` : ""}: try ε = ${(epsilon / 10).toExponential(0)} or smaller.`;
-    if (!this.options.continue_on_divergence) return `${why} Training stopped; the history so far is kept.`;
-    if (!this.options.quiet) console.warn(`${why} (continuing, as asked)`);
+    const smaller = (epsilon / 10).toExponential(0);
+    const why = fr
+      ? `${what} : la perte est passée de ${dec(this.first, 4)} au-dessus de ${dec(limit, 4)} à l'itération ${this.diverged_at} et y est restée ${DIVERGENCE_PATIENCE} itérations : la descente diverge. Le pas ε = ${epsilon} est trop grand${gradientIsSum ? ` pour N = ${n} exemples (le gradient est une somme sur N, le pas grandit avec N)` : ""} : essayez ε = ${smaller} ou moins.`
+      : `${what}: the loss rose from ${dec(this.first, 4)} above ${dec(limit, 4)} at pass ${this.diverged_at} and stayed there for ${DIVERGENCE_PATIENCE} passes: the descent diverges. The learning rate ε = ${epsilon} is too large${gradientIsSum ? ` for N = ${n} samples (the gradient is a sum over N, so the step grows with N)` : ""}: try ε = ${smaller} or smaller.`;
+    const stop = fr ? " L'apprentissage s'arrête ; l'historique jusque-là est gardé." : " Training stopped; the history so far is kept.";
+    const goOn = fr ? " (on continue, comme demandé)" : " (continuing, as asked)";
+    if (!this.options.continue_on_divergence) return fr ? typeset(why + stop) : why + stop;
+    if (!this.options.quiet) console.warn(fr ? typeset(why + goOn) : why + goOn);
     return undefined;
   }
 }

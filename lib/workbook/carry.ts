@@ -2,49 +2,22 @@
  * The student's own functions carried from one notebook to the next: part 2
  * reuses the `softmax` and `evaluate_loss` written in part 1, part 3 the
  * `init_two_layers_nn` of part 2. `charger_cahier("1-une-couche.ipynb")`
- * reads that notebook as saved, keeps its declarations (imports, functions,
- * classes, types — not the cells that train or plot), compiles them and
- * returns the functions and classes by name.
+ * reads that notebook as saved, keeps its declarations (./declarations.ts:
+ * imports, functions, classes, types, constants — not the cells that train
+ * or plot), compiles them and returns the functions and classes by name.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import * as ts from "typescript";
+import { declarations, namesOfKind } from "./declarations";
 
 interface NotebookJson { cells?: { cell_type?: string; source?: string | string[] }[] }
 
-/** The declarations of a notebook's code cells, in order, as one TypeScript module, and the names it defines. */
+/** The declarations of a notebook's code cells, in order, as one TypeScript module, and the functions and classes it defines (its own and those it carried). */
 export function notebookDeclarations(cells: readonly string[]): { source: string; names: string[] } {
-  const kept: string[] = [];
-  const names: string[] = [];
-  // `const partie1 = charger_cahier(…)` and `const softmax = partie1.softmax`: functions this notebook carried over itself.
-  const carried = new Set<string>();
-  const carries = (d: ts.VariableDeclaration): boolean => {
-    const init = d.initializer;
-    if (!init || !ts.isIdentifier(d.name)) return false;
-    if (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === "charger_cahier") return true;
-    return ts.isPropertyAccessExpression(init) && ts.isIdentifier(init.expression) && carried.has(init.expression.text);
-  };
-  for (const cell of cells) {
-    const file = ts.createSourceFile("cell.ts", cell, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-    for (const s of file.statements) {
-      if (ts.isVariableStatement(s) && s.declarationList.declarations.every(carries)) {
-        for (const d of s.declarationList.declarations) {
-          const name = (d.name as ts.Identifier).text;
-          if (ts.isPropertyAccessExpression(d.initializer!)) names.push(name);
-          carried.add(name);
-        }
-        kept.push(s.getFullText(file));
-        continue;
-      }
-      const named = ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s);
-      if (named && s.name) names.push(s.name.text);
-      if (named || ts.isImportDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s)) {
-        kept.push(s.getFullText(file));
-      }
-    }
-  }
-  return { source: kept.join("\n"), names: [...new Set(names)] };
+  const d = declarations(cells.map((source, i) => ({ cell: i + 1, source })));
+  return { source: d.statements.map((s) => s.text).join("\n"), names: namesOfKind(d, "function", "carried") };
 }
 
 /** The code cells of a saved notebook. */
