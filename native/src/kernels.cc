@@ -27,30 +27,49 @@ constexpr int64_t kParallelWork = 1 << 18;
 // thread can take a millisecond on a virtual machine, more than a small
 // product, so workers spin for a while after each job before they sleep:
 // the kernels of one training pass follow each other within microseconds.
+// Parts are claimed from a counter by whichever thread comes first, the
+// caller included: on a loaded machine (a shared JupyterHub node) a worker
+// the OS has not scheduled yet leaves its part to the caller instead of
+// holding the product up for a time slice.
 class Pool {
  public:
-  // Runs job(ctx, t) for t in [0, parts): t = 0 on the caller, the rest on workers.
+  // Runs job(ctx, t) once for each t in [0, parts), on the caller and the workers.
   void run(int parts, void (*job)(void*, int), void* ctx) {
     while (static_cast<int>(workers_.size()) < parts - 1) {
-      const int id = static_cast<int>(workers_.size()) + 1;
-      workers_.emplace_back([this, id] { loop(id); });
+      workers_.emplace_back([this] { loop(); });
       workers_.back().detach();  // never joined: the pool lives until the process exits
     }
-    job_ = job;
-    ctx_ = ctx;
-    parts_ = parts;
-    pending_.store(parts - 1, std::memory_order_relaxed);
+    Run r{job, ctx, parts};
+    current_.store(&r);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
-    job(ctx, 0);
-    while (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+    work(r);
+    while (r.done.load(std::memory_order_acquire) != parts) std::this_thread::yield();
+    // r lives on this stack: wait until no worker can still be looking at it.
+    current_.store(nullptr);
+    while (inside_.load() != 0) std::this_thread::yield();
   }
 
  private:
-  void loop(int id) {
+  struct Run {
+    void (*job)(void*, int);
+    void* ctx;
+    int parts;
+    std::atomic<int> next{0};
+    std::atomic<int> done{0};
+  };
+
+  static void work(Run& r) {
+    for (int t; (t = r.next.fetch_add(1, std::memory_order_relaxed)) < r.parts;) {
+      r.job(r.ctx, t);
+      r.done.fetch_add(1, std::memory_order_release);
+    }
+  }
+
+  void loop() {
     uint64_t seen = 0;
     for (;;) {
       const auto spinUntil = std::chrono::steady_clock::now() + std::chrono::milliseconds(2);
@@ -63,19 +82,18 @@ class Pool {
         g = generation_.load(std::memory_order_acquire);
       }
       seen = g;
-      if (id < parts_) {
-        job_(ctx_, id);
-        pending_.fetch_sub(1, std::memory_order_acq_rel);
-      }
+      // Sequentially consistent with run()'s store of nullptr then read of inside_:
+      // either this sees nullptr, or run() waits for this to leave.
+      inside_.fetch_add(1);
+      if (Run* r = current_.load()) work(*r);
+      inside_.fetch_sub(1);
     }
   }
 
   std::vector<std::thread> workers_;
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
-  void (*job_)(void*, int) = nullptr;
-  void* ctx_ = nullptr;
-  int parts_ = 0;
+  std::atomic<Run*> current_{nullptr};
+  std::atomic<int> inside_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
 };

@@ -11,7 +11,7 @@ namespace nnk {
 // Slices worth making of [0, count) for `work` multiply-adds (1: no threads).
 int partsFor(int64_t count, int64_t work);
 
-// Runs job(ctx, t) for t in [0, parts): t = 0 on the caller, the rest on the pool.
+// Runs job(ctx, t) once for each t in [0, parts), on the caller and the pool (whichever claims t first).
 void runParts(int parts, void (*job)(void* ctx, int t), void* ctx);
 
 }  // namespace nnk
