@@ -114,6 +114,11 @@ export function sandboxCgroup(name: string, limits: CgroupLimits): SandboxCgroup
   return undefined;
 }
 
+/** Removes `group` once its processes are gone (killed ones leave it a moment after their parent sees them end). */
+export async function removeWhenEmpty(group: SandboxCgroup | undefined): Promise<void> {
+  for (let attempt = 0; group && attempt < 30 && !group.remove(); attempt++) await new Promise((r) => setTimeout(r, 100));
+}
+
 /**
  * Removes the groups a grading run left (names starting with `prefix`): a
  * sandbox killed with SIGKILL cannot remove its own, and a group empties a

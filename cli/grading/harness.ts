@@ -16,7 +16,7 @@ import { createInterface } from "node:readline";
 import { ROOT } from "../paths";
 import { SB, bwrapArgs, layoutBinds, privateDir } from "./sandbox";
 import { treeUsage } from "./proctree";
-import { nprocLimit, sandboxCgroup } from "./cgroup";
+import { nprocLimit, removeWhenEmpty, sandboxCgroup } from "./cgroup";
 import type { SandboxCgroup } from "./cgroup";
 import { decode, encode } from "../../lib/grading/wire";
 import type { Handle, RequestBody, Response, Wire, WireHooks } from "../../lib/grading/wire";
@@ -82,7 +82,7 @@ class Server {
     this.child.on("exit", () => {
       this.exited = true;
       if (this.group?.oomKilled()) this.oom = true;
-      this.group?.remove();
+      void removeWhenEmpty(this.group);
       for (const done of this.pending.values()) done({ id: 0, ok: false, error: "died" });
       this.pending.clear();
     });

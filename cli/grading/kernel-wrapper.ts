@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { openSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SB, bwrapArgs, layoutBinds } from "./sandbox";
-import { nprocLimit, sandboxCgroup } from "./cgroup";
+import { nprocLimit, removeWhenEmpty, sandboxCgroup } from "./cgroup";
 
 export interface KernelSandbox {
   bwrap: string;
@@ -55,10 +55,10 @@ function main(): void {
   // Orphaned (the runner died without stopping us): the kernel goes too.
   const parent = process.ppid;
   setInterval(() => { if (process.ppid !== parent) stop(); }, 1000).unref();
-  child.on("exit", (code, signal) => {
+  child.on("exit", async (code, signal) => {
     // The runner names the cell that went over memory from this file (the OOM killer looks like a crash).
     if (group?.oomKilled()) writeFileSync(join(dir, `oom-${process.pid}`), "");
-    group?.remove();
+    await removeWhenEmpty(group);
     process.exit(code ?? (signal ? 128 : 1));
   });
 }
