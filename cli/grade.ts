@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { ROOT, projectPython, UsageError } from "./paths";
 import { debianProgram } from "./debian";
 import { writeAtomic } from "./notebook-json";
+import { rewriteParameters } from "./parameters";
 import type { Notebook } from "./notebook-json";
 import { CHECKS, CHECK_IDS, GRADED_FUNCTIONS } from "../lib/grading/registry";
 import { reference, initReference } from "../lib/grading/reference";
@@ -50,6 +51,8 @@ nn-workbook grade --write-expected
     --jobs N      students graded at once (default 1)
     --points FILE points per check (default grading/points.json)
     --variant V   the checks' inputs (a number ≥ 1; default: a random one, saved in DIR/run.json)
+    --full-runs   run the notebooks with their own parameters (default: the shorter
+                  runs of grading/parameters.json; the checks do not need the long trainings)
     --shard K/N   grade only the K-th of N shares of the students (for several machines;
                   put the shares together with 'grade merge')
   merge: puts several output folders of the same class together (grades.csv,
@@ -69,6 +72,15 @@ export interface GradeOptions {
   variant?: number;
   /** [k, n]: grade the students whose index i (in name order) has i % n === k - 1. */
   shard?: [number, number];
+  /** Run the notebooks with their own parameters, not grading/parameters.json's shorter runs. */
+  fullRuns?: boolean;
+}
+
+/** The parameters each notebook runs with when graded (grading/parameters.json), by file name. */
+export function gradingParameters(): Record<string, Record<string, number | string | boolean>> {
+  const file = join(ROOT, "grading", "parameters.json");
+  const all = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(all).filter(([k]) => k.endsWith(".ipynb"))) as Record<string, Record<string, number | string | boolean>>;
 }
 
 export interface NotebookReport {
@@ -211,6 +223,8 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
   // merge compares the points of the shares.
   writeAtomic(join(opts.outDir, "points.json"), readFileSync(opts.pointsFile, "utf8"));
 
+  // The checks call the functions themselves: the notebooks' long trainings run shorter (grading/parameters.json).
+  const runParameters = opts.fullRuns ? {} : gradingParameters();
   const grades = new Map<string, StudentGrade>();
   try {
     const gradeStudent = async (student: string) => {
@@ -235,7 +249,9 @@ export async function grade(dir: string, opts: GradeOptions, log: (line: string)
         const job = privateDir(mine, `nb-${n}`);
         const ipc = privateDir(job, "kernel");
         const copy = join(job, "notebook.ipynb");
-        cpSync(file, copy);
+        const shorter = runParameters[name];
+        if (shorter) writeFileSync(copy, JSON.stringify(rewriteParameters(nb, shorter, "valeur du correcteur")));
+        else cpSync(file, copy);
         const executed = join(opts.outDir, "executed", student);
         mkdirSync(executed, { recursive: true });
         const args = [copy, "--output", join(executed, name), "--cwd", job, "--kernel", "nnwb-grade", "--ipc-dir", ipc,
@@ -351,7 +367,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     args: argv, allowPositionals: true,
     options: {
       out: { type: "string" }, timeout: { type: "string" }, budget: { type: "string" }, memory: { type: "string" },
-      jobs: { type: "string" }, points: { type: "string" }, shard: { type: "string" }, variant: { type: "string" }, "write-expected": { type: "boolean" }, help: { type: "boolean", short: "h" },
+      jobs: { type: "string" }, points: { type: "string" }, shard: { type: "string" }, variant: { type: "string" }, "full-runs": { type: "boolean" }, "write-expected": { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
@@ -385,6 +401,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     pointsFile: resolve(values.points ?? join(ROOT, "grading", "points.json")),
     shard,
     variant: values.variant === undefined ? undefined : Math.floor(num(values.variant, 1, "variant")),
+    fullRuns: values["full-runs"],
   };
   const grades = await grade(positionals[0], opts, (l) => console.log(l));
   console.log(`grades: ${join(opts.outDir, "grades.csv")}, feedback: ${join(opts.outDir, "feedback")}/ (${grades.length} students)`);

@@ -89,6 +89,24 @@ export function injectParameters(nb: Notebook, literals: Record<string, string>)
   return copy;
 }
 
+/**
+ * The notebook with the given parameters' values rewritten in its
+ * `parameters` cell itself (no cell added: cell numbers stay the student's),
+ * each rewritten line saying what it was. Names the cell does not declare
+ * are left alone (a student's notebook may have lost one).
+ */
+export function rewriteParameters(nb: Notebook, values: Record<string, number | string | boolean>, why: string): Notebook {
+  const copy = JSON.parse(JSON.stringify(nb)) as Notebook;
+  const cell = copy.cells.find((c) => c.cell_type === "code" && hasTag(c, "parameters"));
+  if (!cell) return copy;
+  cell.source = sourceText(cell.source).split("\n").map((line) => {
+    const m = /^(\s*(?:const|let)\s+(\w+)\s*(?::\s*[^=]+)?=\s*)(.+?);?\s*(?:\/\/.*)?$/.exec(line);
+    if (!m || !(m[2] in values)) return line;
+    return `${m[1]}${JSON.stringify(values[m[2]])}; // ${why} (${m[3].trim()} dans le cahier)`;
+  }).join("\n");
+  return copy;
+}
+
 /** `-p a 1,2 -p b x` → every combination, as override lists (commas sweep numbers and booleans). */
 export function expandSweep(declared: Parameter[], overrides: [string, string][]): [string, string][][] {
   let runs: [string, string][][] = [[]];

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { readNotebook, sourceText } from "../cli/notebook-json";
 import { assign, STUB } from "../cli/assign";
 import { NOTEBOOKS, ROOT } from "../cli/paths";
+import { gradingParameters } from "../cli/grade";
 
 const FIXTURES = join(__dirname, "..", "..", "test", "fixtures", "student");
 
@@ -82,11 +83,13 @@ export function fillStudentFolder(dir: string, mistakes: Variant[] = []): number
 }
 
 /**
- * Fewer passes than the handout's defaults for the fixture's runs in tests:
- * the same code paths, a shorter run (`-p` of `nn-workbook run`).
+ * Fewer passes than the handout's defaults for the fixture's runs in tests,
+ * as the grader runs them: the same code paths, a shorter run (`-p` of
+ * `nn-workbook run`).
  */
 export function fixtureParameters(notebook: string): [string, string][] {
-  return notebook.startsWith("2-") ? [["num_passes", "150"], ["sweep_passes", "60"]] : notebook.startsWith("3-") ? [["num_passes", "30"]] : [];
+  // The grader's shorter runs (grading/parameters.json): one source for both.
+  return Object.entries(gradingParameters()[notebook] ?? {}).map(([k, v]) => [k, String(v)]);
 }
 
 /**
