@@ -16,8 +16,11 @@ export interface NotebookLimits {
   processes: number;
 }
 
+// 300 s per cell: the fixture's default two-layer training (notebook 2, cell 30: 2 000 passes, honest
+// code recomputing A1) took 109.6 CPU s run alone, and 177.8 and 180.8 s graded with --jobs 2 on 2 cores
+// (the native kernels' threads cost more CPU seconds when two kernels share the cores): 120 killed it.
 export const GRADER_LIMITS: Readonly<NotebookLimits> = Object.freeze({
-  cellCpuSeconds: 120,
+  cellCpuSeconds: 300,
   notebookCpuSeconds: 900,
   memoryMb: 2048,
   processes: 200,
