@@ -98,9 +98,13 @@ async function runAllInLab(browser: Browser, lab: Lab, nb: string, file: string,
       // Caught past a fifth of the run, so the picture shows the curve updated in place.
       const pct = (await page.evaluate(LIVE_PERCENT)) as number;
       if (pct >= 20 && (await cell.count()) === 1) {
-        await cell.scrollIntoViewIfNeeded();
-        await cell.screenshot({ path: join(SCREENSHOTS, "jupyterlab", `${label}${name}-live.png`) });
-        liveSeen = true;
+        try {
+          await cell.scrollIntoViewIfNeeded({ timeout: 5000 });
+          await cell.screenshot({ path: join(SCREENSHOTS, "jupyterlab", `${label}${name}-live.png`), timeout: 5000 });
+          liveSeen = true;
+        } catch {
+          // The run ended between the look and the picture (the live view became the final figure): look again.
+        }
       }
     }
     await done;
