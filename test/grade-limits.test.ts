@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { ROOT } from "../cli/paths";
 import { bubblewrap, grade } from "../cli/grade";
 import { tempDir, removeDir } from "./helpers";
-import { bwrapArgs } from "../cli/grading/sandbox";
+import { SB, bwrapArgs, layoutBinds, studentLibDir } from "../cli/grading/sandbox";
 import { nprocLimit, removeCgroups, sandboxCgroup } from "../cli/grading/cgroup";
 import { treeUsage } from "../cli/grading/proctree";
 
@@ -29,6 +29,15 @@ describe("nn-workbook grade: hard limits of a sandbox", function () {
   });
   after(() => removeCgroups(prefix));
   const sandboxed = (script: string) => [bwrap, ...bwrapArgs({ ro: [], tmpfsMb: 256, chdir: "/tmp" }), "--", "/bin/sh", "-c", script];
+
+  it("a submission runs on the native kernels the install has (a source build or the prebuilt binary), as in the student's kernel", () => {
+    const tmp = tempDir("nnwb-sblib-");
+    const args = bwrapArgs({ ro: layoutBinds(studentLibDir(join(tmp, "lib"))), tmpfsMb: 64, chdir: SB });
+    const r = spawnSync(bwrap, [...args, "--", "/usr/bin/node", "-e", `console.log(!!require("${SB}/dist/lib/array").nativeKernels)`], { encoding: "utf8" });
+    removeDir(tmp);
+    const host = !!(require(join(ROOT, "dist", "lib", "array")) as { nativeKernels?: unknown }).nativeKernels;
+    assert.equal(r.stdout.trim(), String(host), r.stderr);
+  });
 
   it("a fork bomb stops at the task limit (control group, or RLIMIT_NPROC for a user other than root)", async function () {
     const group = sandboxCgroup(`${prefix}tasks`, { tasks: 20, memoryMb: 256 });

@@ -61,8 +61,11 @@ export function layoutBinds(studentLib: string, notebooks?: string): [string, st
     [studentLib, `${SB}/dist/lib`],
     [join(ROOT, "node_modules"), `${SB}/node_modules`],
     [join(ROOT, "data", "digit-3-classes"), `${SB}/data/digit-3-classes`],
-    // The array kernels' native addon, where dist/lib/array looks for it (else they fall back to JavaScript).
-    ...(existsSync(join(ROOT, "native", "build", "Release")) ? [[join(ROOT, "native", "build", "Release"), `${SB}/native/build/Release`] as [string, string]] : []),
+    // The array kernels' native addon, where dist/lib/array looks for it (else they fall back to JavaScript):
+    // a source build, and the prebuilt binary an install without a compiler runs.
+    ...[["native", "build", "Release"], ["prebuilds", `${process.platform}-${process.arch}`]]
+      .filter((p) => existsSync(join(ROOT, ...p)))
+      .map((p): [string, string] => [join(ROOT, ...p), `${SB}/${p.join("/")}`]),
   ];
 }
 
