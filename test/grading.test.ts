@@ -10,7 +10,8 @@ import { initReference, reference } from "../lib/grading/reference";
 import { CHECKS, GRADED_FUNCTIONS, runChecksWith } from "../lib/grading/registry";
 import type { Context, ReferenceLib } from "../lib/grading/checks";
 import { checkReport, localObject, runChecks, valueHooks } from "../lib/grading";
-import { tf, Module, Linear } from "../lib/autograd";
+import { tf, Module } from "../lib/autograd";
+import { MLP } from "../lib/autograd/mlp";
 import type { RawTensor } from "../lib/grading/wire";
 import type { StudentObject } from "../lib/grading/checks";
 import { decode } from "../lib/grading/wire";
@@ -147,18 +148,8 @@ describe("grading checks", function () {
   });
 
   it("the MLP learns (consigne 20.4): a correct one passes, one whose parameters() omit c2 or hand out copies fails, named in French", async () => {
-    class Mlp extends Module {
-      c1: Linear;
-      c2: Linear;
-      constructor(D = 784, Q = 100, K = 3) {
-        super();
-        this.c1 = new Linear(D, Q);
-        this.c2 = new Linear(Q, K);
-      }
-      forward(x: tf.Tensor2D): tf.Tensor2D {
-        return tf.softmax(this.c2.forward(tf.relu(this.c1.forward(x))));
-      }
-    }
+    // The lib's MLP stands for a correct student's (consigne 20).
+    const Mlp = MLP;
     class NoC2 extends Mlp {
       override parameters(): tf.Variable[] { return this.c1.parameters(); }
     }
