@@ -46,9 +46,44 @@ describe("answers template", () => {
     assert.throws(() => renderTemplate("{{a * 2}}", { a: "1" }), /write \{\{= a \* 2\}\}/);
   });
 
+  it("answers/template.md writes no pass count as a literal, except where a condition tests that very value", () => {
+    const template = readFileSync(join(ROOT, "answers", "template.md"), "utf8");
+    assert.deepEqual(literalPassCounts(template), [], "record the count in the notebook and write {{key}}");
+    // The check itself: a bare count is caught, one guarded by a condition on its value is not.
+    assert.deepEqual(literalPassCounts("Avec 600 passes (Q = 100) et 3\u202f000 itérations."), ["600 passes", "3\u202f000 itérations"]);
+    assert.deepEqual(literalPassCounts("{{#if n == 2000}}2\u202f000 passes{{else}}{{n}} passes{{/if}}, {{#if n == 2000}}ok{{else}}200 passes{{/if}}"), ["200 passes"]);
+  });
+
   it("answers/template.md parses and names its keys", () => {
     const keys = templateKeys(readFileSync(join(ROOT, "answers", "template.md"), "utf8"));
     assert.ok(keys.has("n_train") && keys.has("one_layer_acc_test"));
     assert.ok(!keys.has("fixed") && !keys.has("and"));
   });
 });
+
+/**
+ * The pass counts (« 600 passes », « 3 000 itérations ») a template writes as
+ * literals outside an {{#if}} branch whose condition names that number: a
+ * count the notebooks' parameters can change must come from a recorded value.
+ */
+function literalPassCounts(template: string): string[] {
+  const found: string[] = [];
+  const guards: string[] = [];   // the condition of each open branch ("" for an else)
+  let last = 0;
+  const scan = (text: string) => {
+    for (const m of text.matchAll(/(\d[\d\u202f]*) (passes|itérations)/g)) {
+      const n = m[1].replace(/\u202f/g, "");
+      if (!guards.some((g) => new RegExp(`\\b${n}\\b`).test(g))) found.push(m[0]);
+    }
+  };
+  for (const m of template.matchAll(/\{\{(#if|#elif|else|\/if|=)?\s*([^}]*?)\s*\}\}/g)) {
+    scan(template.slice(last, m.index));
+    last = m.index! + m[0].length;
+    if (m[1] === "#if") guards.push(m[2]);
+    else if (m[1] === "#elif") guards[guards.length - 1] = m[2];
+    else if (m[1] === "else") guards[guards.length - 1] = "";
+    else if (m[1] === "/if") guards.pop();
+  }
+  scan(template.slice(last));
+  return found;
+}
