@@ -93,6 +93,29 @@ describe("array core", () => {
     assert.throws(() => m.reshape(3, 2), /cannot reshape/);
     assert.deepEqual(m.takeRows([0, 0]).shape, [2, 4]);
   });
+
+  it("large results, allocated without zero fill, have every value written (dot, broadcasts, s − A, tanh)", () => {
+    // Freed blocks full of 0xff bytes (NaN) of the same size make reused, dirty memory likely.
+    for (let r = 0; r < 8; r++) Buffer.allocUnsafeSlow(300 * 100 * 8).fill(0xff);
+    const rnd = new Random(3);
+    const a = new Matrix(300, 200, Float64Array.from({ length: 300 * 200 }, () => (rnd.random() < 0.3 ? rnd.normal() : 0)));
+    const w = new Matrix(200, 100, Float64Array.from({ length: 20000 }, () => rnd.normal()));
+    const row = new Matrix(1, 100, Float64Array.from({ length: 100 }, (_, j) => j));
+    const z = dot(a, w);
+    assert.ok(maxAbsDiff(z.data, naiveDot(a, w).data) < 1e-12);
+    const azT = naiveDot(transpose(a), z);
+    const checks: [Matrix, (i: number, j: number) => number][] = [
+      [add(z, row), (i, j) => z.get(i, j) + j],
+      [sub(1, z), (i, j) => 1 - z.get(i, j)],
+      [z.tanh(), (i, j) => Math.tanh(z.get(i, j))],
+      [dot(a.T, dot(a, w)), (i, j) => azT.get(i, j)],
+    ];
+    for (const [got, want] of checks) {
+      for (let i = 0; i < got.rows; i += 7) for (let j = 0; j < got.cols; j++) assert.ok(Math.abs(got.get(i, j) - want(i, j)) < 1e-9, `(${i}, ${j}): ${got.get(i, j)} vs ${want(i, j)}`);
+      assert.ok(allFinite(got));
+    }
+    assert.deepEqual(dot(new Matrix(200, 0), new Matrix(0, 100)).data.every((v) => v === 0), true, "an empty sum is 0");
+  });
 });
 
 describe("NumPy habits on Matrix", () => {

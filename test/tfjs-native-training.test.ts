@@ -7,19 +7,12 @@ import { strict as assert } from "node:assert";
 import { load_data } from "../lib/data";
 import { evaluate_loss, gradient_descent_two_layers_nn, init_two_layers_nn, predict_two_layers_nn } from "../lib/nn";
 import { tf, initBackend, toMatrix, toTensor, to_torch_parameters, predict_two_layers_nn_torch } from "../lib/autograd";
-import { nativeBackendUnavailable } from "../lib/autograd/backend";
+import { onNativeBackend } from "./native-backend";
 
 describe("TensorFlow.js backend 'native': a training", function () {
   this.timeout(300000);
 
-  before(function () {
-    const why = nativeBackendUnavailable();
-    if (why) {
-      console.warn(`skipped: ${why}`);
-      this.skip();
-    }
-  });
-  after(async () => void (await tf.setBackend("wasm")));
+  onNativeBackend();
 
   it("part 3's training follows part 2's float64 descent: loss curves within float32 tolerance", async () => {
     // Autograd of the categorical cross-entropy is part 2's gradient / N: ε/N in part 2 makes the same steps.

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Random, nativeInfo } from "../lib/array";
 import { tf, initBackend, matMulData, releaseData } from "../lib/autograd";
-import { nativeBackendUnavailable } from "../lib/autograd/backend";
+import { onNativeBackend } from "./native-backend";
 import { holdData, nativeKernelNames, NativeBackend } from "../lib/tfjs-native";
 import { f32Isa } from "../lib/tfjs-native/addon";
 import { broadcastPlan, reducePlan } from "../lib/tfjs-native/layout";
@@ -56,14 +56,7 @@ const maker = (shape: number[], zeros = 0) => {
 describe("TensorFlow.js backend 'native' (float32 C++ kernels)", function () {
   this.timeout(300000);
 
-  before(function () {
-    const why = nativeBackendUnavailable();
-    if (why) {
-      console.warn(`skipped: ${why}`);
-      this.skip();
-    }
-  });
-  after(async () => void (await tf.setBackend("wasm")));
+  onNativeBackend();
 
   it("is picked by default and overrides the hot kernels", async () => {
     assert.equal(await initBackend(), "native");

@@ -184,6 +184,21 @@ export class Matrix {
   }
 }
 
+/** Below this many values, arrays stay on V8's heap, where allocation is cheap. */
+const UNINITIALIZED_MIN_VALUES = 1 << 14;
+
+/**
+ * A matrix whose values are not set yet (not zeroed): for ops whose kernel
+ * writes every value. Large arrays come from Node's allocator without the
+ * zero fill (15 MB for Z1 on the full set: as long as the op writing it).
+ */
+export function uninitialized(rows: number, cols: number): Matrix {
+  const n = rows * cols;
+  if (!(n >= UNINITIALIZED_MIN_VALUES)) return new Matrix(rows, cols);
+  const bytes = Buffer.allocUnsafeSlow(n * Float64Array.BYTES_PER_ELEMENT);
+  return new Matrix(rows, cols, new Float64Array(bytes.buffer, bytes.byteOffset, n));
+}
+
 /** NumPy-like summary: shape, then the corners when the matrix is large. */
 export function formatMatrix(m: Matrix, edge = 3): string {
   const fmt = (v: number) => {

@@ -3,7 +3,7 @@
  * name ends in `InPlace`. Binary ops broadcast like NumPy for the 2-D cases
  * the lab needs: same shape, a (1, n) row, an (m, 1) column, or a scalar.
  */
-import { Matrix, transposeSource } from "./matrix";
+import { Matrix, transposeSource, uninitialized } from "./matrix";
 import { BinaryOp, BroadcastMode, UnaryOp, kernels } from "./kernels";
 
 export type Operand = Matrix | number;
@@ -28,7 +28,7 @@ export function dot(a: Matrix, b: Matrix, { transA = false, transB = false }: Do
     const sb = transB ? `(${b.rows}, ${b.cols})ᵀ` : `(${b.rows}, ${b.cols})`;
     throw new RangeError(`dot: shapes ${sa} and ${sb} not aligned: ${ka} (dim 1) != ${kb} (dim 0)`);
   }
-  const out = new Matrix(m, n);
+  const out = ka === 0 ? new Matrix(m, n) : uninitialized(m, n);   // an empty sum is 0
   kernels().gemm(a.data, b.data, out.data, m, ka, n, transA, transB);
   return out;
 }
@@ -52,7 +52,7 @@ function broadcastMode(name: string, a: Matrix, b: Operand): BroadcastMode {
 function broadcast(name: string, op: BinaryOp, a: Matrix, b: Operand, out?: Matrix): Matrix {
   const mode = broadcastMode(name, a, b);
   if (out) out.assertWritable(name);
-  const o = out ?? new Matrix(a.rows, a.cols);
+  const o = out ?? uninitialized(a.rows, a.cols);
   kernels().binary(op, mode, a.data, typeof b === "number" ? Float64Array.of(b) : b.data, o.data, a.rows, a.cols);
   return o;
 }
@@ -82,7 +82,7 @@ function either(name: string, op: BinaryOp, a: Operand, b: Operand): Matrix {
   if (typeof a !== "number") return broadcast(name, op, a, b);
   if (typeof b === "number") throw new TypeError(`${name}: at least one operand must be a Matrix (both are numbers: use ordinary arithmetic)`);
   // s op B, computed exactly as NumPy does it (for sub: s − b, not −(b − s)).
-  const out = new Matrix(b.rows, b.cols);
+  const out = uninitialized(b.rows, b.cols);
   kernels().binary(op, BroadcastMode.Same, new Float64Array(b.size).fill(a), b.data, out.data, b.rows, b.cols);
   return out;
 }
@@ -129,7 +129,7 @@ export function map(a: Matrix, f: (x: number) => number): Matrix {
   return o;
 }
 
-function unary(op: UnaryOp, a: Matrix, out = new Matrix(a.rows, a.cols)): Matrix {
+function unary(op: UnaryOp, a: Matrix, out = uninitialized(a.rows, a.cols)): Matrix {
   if (out === a) a.assertWritable("in-place function");
   kernels().unary(op, a.data, out.data);
   return out;
