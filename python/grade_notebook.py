@@ -236,6 +236,23 @@ def limit_outcome(tripped, limit, args):
 BUDGET_SPENT = "non exécutée : temps de calcul total du cahier dépassé (%d s)"
 
 
+DISPLAYS = ("display_data", "execute_result", "update_display_data")
+
+
+def slimmed(content, room):
+    """A display without its largest representations, if what is left fits in `room` bytes, else None.
+    A notebook's first figure inlines plotly.js (1,5 MB) in its text/html; its plotly JSON, which
+    JupyterLab draws, is a few KB: the graded copy keeps the figure."""
+    data = dict(content.get("data", {}))
+    for mime in sorted(data, key=lambda m: -len(json.dumps(data[m]))):
+        if len(json.dumps(dict(content, data=data))) <= room:
+            break
+        if mime != "text/plain":
+            del data[mime]
+    slim = dict(content, data=data)
+    return slim if len(data) > ("text/plain" in data) and len(json.dumps(slim)) <= room else None
+
+
 class CappedClient(NotebookClient):
     """Keeps at most `cap` bytes of output per cell, then one note: a flood never fills the grader's memory."""
 
@@ -251,6 +268,10 @@ class CappedClient(NotebookClient):
             msg = dict(msg, content=dict(content, traceback=[t[-2000:] for t in content.get("traceback", [])[-20:]]))
             return super().output(outs, msg, display_id, cell_index)
         size = len(json.dumps(content))
+        if used + size > self.cap and msg.get("msg_type") in DISPLAYS:
+            slim = slimmed(content, self.cap - used)
+            if slim is not None:
+                msg, size = dict(msg, content=slim), len(json.dumps(slim))
         if used + size > self.cap:
             if used <= self.cap:
                 outs.append(nbformat.v4.new_output("stream", name="stderr", text="\n[sortie tronquée par le correcteur : plus de %d Ko]\n" % (self.cap // 1000)))

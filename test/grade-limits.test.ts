@@ -7,11 +7,13 @@
  */
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../cli/paths";
 import { bubblewrap, grade } from "../cli/grade";
 import { tempDir, removeDir } from "./helpers";
+import { codeCell, notebook } from "./submission";
+import { readNotebook } from "../cli/notebook-json";
 import { SB, bwrapArgs, layoutBinds, studentLibDir } from "../cli/grading/sandbox";
 import { nprocLimit, removeCgroups, sandboxCgroup } from "../cli/grading/cgroup";
 import { treeUsage } from "../cli/grading/proctree";
@@ -78,6 +80,24 @@ describe("nn-workbook grade: hard limits of a sandbox", function () {
     const r = spawnSync(command[0], command.slice(1), { encoding: "utf8" });
     assert.ok(!r.stdout.includes("written") || r.status !== 0, "200 MB went into /dev/shm under a 64 MB limit");
     assert.ok(group.oomKilled(), "the group's OOM kill is seen");
+  });
+
+  it("a figure over the output cap keeps its plotly version in the executed copy (its HTML inlines plotly.js)", async () => {
+    const dir = tempDir("nnwb-grade-figure-");
+    try {
+      mkdirSync(join(dir, "subs", "s"), { recursive: true });
+      const cell = `import { show, lineChart } from "../dist/lib";\nshow(lineChart([{ y: [3, 2, 1], name: "perte" }], { title: "courbe" }));`;
+      writeFileSync(join(dir, "subs", "s", "1-une-couche.ipynb"), JSON.stringify(notebook([codeCell(cell)])));
+      const out = join(dir, "out");
+      await grade(join(dir, "subs"), { outDir: out, cellTimeout: 60, budget: 120, memoryMb: 1500, jobs: 1, pointsFile: join(ROOT, "grading", "points.json"), variant: 1 });
+      const outputs = readNotebook(join(out, "executed", "s", "1-une-couche.ipynb")).cells[0].outputs ?? [];
+      const figure = outputs.find((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined);
+      assert.ok(figure, `no plotly figure among the outputs: ${JSON.stringify(outputs).slice(0, 500)}`);
+      assert.equal(figure.data?.["text/html"], undefined, "the 1.5 MB HTML version is dropped");
+      assert.doesNotMatch(JSON.stringify(outputs), /sortie tronquée/);
+    } finally {
+      removeDir(dir);
+    }
   });
 
   it("a student the grader itself fails on still gets a row and feedback, and the class goes on", async () => {
