@@ -59,6 +59,11 @@ export function kernelsIsa(): string {
   return nativeInfo()?.isa ?? "typescript";
 }
 
+/** What answers.md is rendered with: the values the executed notebooks recorded, and `kernels_isa`. */
+export function runValues(executed: string[], isa = kernelsIsa()): Recorded {
+  return { ...collectValues(executed), kernels_isa: isa };
+}
+
 /** The template rendered with the recorded values (see lib/answers/template for the syntax). */
 export function render(template: string, values: Recorded): string {
   return renderTemplate(template, values);
@@ -102,10 +107,10 @@ function readStored(): StoredValues {
  * (timings included), and every value of this run must be the stored one,
  * timings aside, and the CPU_DEPENDENT ones aside on another instruction set.
  */
-export function checkAnswers(values: Recorded, notebooks: string[] = notebookFiles(), isa = kernelsIsa()): string[] {
+export function checkAnswers(values: Recorded, notebooks: string[] = notebookFiles()): string[] {
   const template = readFileSync(TEMPLATE, "utf8");
   const stored = readStored();
-  values = { ...values, kernels_isa: isa };
+  const isa = values.kernels_isa;
   const problems: string[] = [];
   if (render(template, stored.values) !== readFileSync(ANSWERS, "utf8")) problems.push("answers.md is not answers/template.md rendered with answers/values.json: run 'npm run answers'");
   for (const kind of KINDS) {
@@ -139,9 +144,8 @@ export function notebookFiles(): string[] {
 }
 
 /** Rewrites answers.md and the generated (answer and shared) cells of the source notebooks. */
-export function writeAnswers(values: Recorded, notebooks: string[] = notebookFiles(), isa = kernelsIsa()): void {
+export function writeAnswers(values: Recorded, notebooks: string[] = notebookFiles()): void {
   const template = readFileSync(TEMPLATE, "utf8");
-  values = { ...values, kernels_isa: isa };
   const rendered = render(template, values);
   for (const nb of notebooks) {
     const json = JSON.parse(readFileSync(nb, "utf8")) as Notebook;
@@ -163,7 +167,7 @@ export function writeAnswers(values: Recorded, notebooks: string[] = notebookFil
   }
   writeAtomic(ANSWERS, rendered);
   const sorted = Object.fromEntries(Object.keys(values).sort().map((k) => [k, values[k]]));
-  writeAtomic(VALUES, JSON.stringify({ isa, values: sorted } satisfies StoredValues, null, 1) + "\n");
+  writeAtomic(VALUES, JSON.stringify({ isa: values.kernels_isa, values: sorted } satisfies StoredValues, null, 1) + "\n");
 }
 
 export async function answersCommand(argv: string[]): Promise<number> {
@@ -180,7 +184,7 @@ export async function answersCommand(argv: string[]): Promise<number> {
     console.log(`ok (${r.seconds.toFixed(0)} s)`);
     executed.push(r.output);
   }
-  const values = collectValues(executed);
+  const values = runValues(executed);
   if (opts.check) {
     const problems = checkAnswers(values);
     problems.forEach((p) => console.error(p));

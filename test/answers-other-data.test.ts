@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { checkClaims } from "../lib/answers";
 import { frenchProblems } from "../lib/text";
 import { buildDataset } from "../lib/data/mnist";
-import { collectValues, render, TEMPLATE, notebookFiles } from "../cli/answers";
+import { runValues, render, TEMPLATE, notebookFiles } from "../cli/answers";
 import { runNotebook } from "../cli/run";
 import { tempDir, removeDir } from "./helpers";
 
@@ -32,7 +32,7 @@ describe("answers on other data (runs every notebook: slow)", function () {
       assert.ok(r.ok, `${nb}: cell ${r.failed_cell} failed (${r.reason}):\n${r.source}\n${r.error}`);
       executed.push(r.output);
     }
-    values = collectValues(executed);
+    values = runValues(executed);
     rendered = render(readFileSync(TEMPLATE, "utf8"), values);
   });
   after(() => removeDir(dir));
