@@ -184,8 +184,11 @@ export class Matrix {
   }
 }
 
-/** Below this many values, arrays stay on V8's heap, where allocation is cheap. */
-const UNINITIALIZED_MIN_VALUES = 1 << 14;
+/**
+ * From this many values on, skipping the zero fill pays (allocating 1 000
+ * values: 4–10 µs zeroed, 3–5 µs not; 100 000: 22 against 6 µs).
+ */
+const UNINITIALIZED_MIN_VALUES = 1024;
 
 /**
  * A matrix whose values are not set yet (not zeroed): for ops whose kernel
