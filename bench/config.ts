@@ -13,6 +13,8 @@ export interface BenchConfig {
    */
   warmup: number;
   epsilon: number;
+  /** MB of live JavaScript objects the worker holds while it trains (`--heap`). */
+  heapMb?: number;
 }
 
 /** What one run (ours or NumPy's) reports. */

@@ -9,7 +9,10 @@
  * on the TensorFlow.js backends against PyTorch.
  *
  *   npm run bench [-- --reps 3] [-- --only "full"] [-- --part 12|3] [-- --no-numpy]
- *                 [-- --torch-python PYTHON]
+ *                 [-- --torch-python PYTHON] [-- --heap MB]
+ *
+ * `--heap 90`: parts 1–2 train beside 90 MB of live JavaScript objects, as
+ * in a notebook's kernel, where V8's full collections cost more.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -32,6 +35,8 @@ const flag = (name: string): string | undefined => {
 const reps = Number(flag("--reps") ?? 3);
 if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps must be a positive integer, got ${flag("--reps")}`);
 const only = flag("--only");
+const heapMb = Number(flag("--heap") ?? 0);
+if (!(heapMb >= 0)) throw new Error(`--heap must be a number of MB, got ${flag("--heap")}`);
 const part = flag("--part");
 if (part !== undefined && part !== "12" && part !== "3") throw new Error(`--part must be 12 (parts 1–2) or 3 (autograd), got ${part}`);
 const configs = part === "3" ? [] : CONFIGS.filter((c) => only === undefined || label(c).includes(only));
@@ -76,7 +81,7 @@ function benchParts12(): void {
     for (let rep = 0; rep < reps; rep++) {
       configs.forEach((c, i) => {
         process.stderr.write(`run ${rep + 1}/${reps}: ${label(c)}\n`);
-        rows[i].ours.push(runJson(process.execPath, [join(__dirname, "ours.js"), JSON.stringify(c)], `ours, ${label(c)}`, root));
+        rows[i].ours.push(runJson(process.execPath, [join(__dirname, "ours.js"), JSON.stringify({ ...c, heapMb })], `ours, ${label(c)}`, root));
         if (withNumpy) {
           const args = [join(root, "bench", "numpy_pass.py"), "--dir", dirs[i], "--model", c.model, "--passes", String(c.passes), "--warmup", String(c.warmup), "--epsilon", String(c.epsilon)];
           rows[i].numpy.push(runJson(python, args, `NumPy, ${label(c)}`, root));
