@@ -3,7 +3,7 @@ import { runCommand, RUN_HELP } from "./run";
 import { trainCommand, TRAIN_HELP } from "./train";
 import { answersCommand, ANSWERS_HELP } from "./answers";
 import { assignCommand, ASSIGN_HELP } from "./assign";
-import { gradeCommand, GRADE_HELP } from "./grade";
+import { GRADE_HELP } from "./grade-help";
 import { kernelCommand, KERNEL_HELP } from "./kernel";
 import { dispatch } from "./dispatch";
 
@@ -36,7 +36,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   train: trainCommand,
   answers: answersCommand,
   assign: assignCommand,
-  grade: gradeCommand,
+  grade: async (argv) => (await import("./grade")).gradeCommand(argv),
   kernel: kernelCommand,
 };
 
