@@ -16,10 +16,8 @@ import type { Notebook, NotebookCell } from "./notebook-json";
 
 export const TEMPLATE = join(ROOT, "answers", "template.md");
 export const ANSWERS = join(ROOT, "answers.md");
-/** The values answers.md was rendered with, and the kernels' instruction set of that run. */
+/** The values answers.md was rendered with (`kernels_isa` among them: the kernels' instruction set of that run). */
 export const VALUES = join(ROOT, "answers", "values.json");
-
-interface StoredValues { isa: string; values: Recorded }
 
 /** The values recorded in executed notebooks; a key recorded twice with two values is an error. */
 export function collectValues(executed: string[]): Recorded {
@@ -93,9 +91,9 @@ const cellKey = (cell: NotebookCell, kind: SectionKind) => (hasTag(cell, kind) ?
 const cellText = (section: string, kind: SectionKind) =>
   kind === "answer" ? `${section}\n\n<sub>Réponse générée par \`npm run answers\` à partir des valeurs que ce cahier enregistre.</sub>` : section;
 
-function readStored(): StoredValues {
+function readStored(): Recorded {
   try {
-    return JSON.parse(readFileSync(VALUES, "utf8")) as StoredValues;
+    return JSON.parse(readFileSync(VALUES, "utf8")) as Recorded;
   } catch (e) {
     throw new Error(`answers/values.json cannot be read (${(e as Error).message}): run 'npm run answers'`);
   }
@@ -110,9 +108,9 @@ function readStored(): StoredValues {
 export function checkAnswers(values: Recorded, notebooks: string[] = notebookFiles()): string[] {
   const template = readFileSync(TEMPLATE, "utf8");
   const stored = readStored();
-  const isa = values.kernels_isa;
+  const sameKernels = values.kernels_isa === stored.kernels_isa;
   const problems: string[] = [];
-  if (render(template, stored.values) !== readFileSync(ANSWERS, "utf8")) problems.push("answers.md is not answers/template.md rendered with answers/values.json: run 'npm run answers'");
+  if (render(template, stored) !== readFileSync(ANSWERS, "utf8")) problems.push("answers.md is not answers/template.md rendered with answers/values.json: run 'npm run answers'");
   for (const kind of KINDS) {
     const secs = sections(template, kind);
     const seen = new Set<string>();
@@ -126,14 +124,14 @@ export function checkAnswers(values: Recorded, notebooks: string[] = notebookFil
           continue;
         }
         seen.add(key);
-        if (render(cellText(section, kind), stored.values) !== sourceText(cell.source)) problems.push(`${basename(nb)}: ${kind} cell '${key}' is not its template section rendered with answers/values.json: run 'npm run answers'`);
+        if (render(cellText(section, kind), stored) !== sourceText(cell.source)) problems.push(`${basename(nb)}: ${kind} cell '${key}' is not its template section rendered with answers/values.json: run 'npm run answers'`);
       }
     }
     for (const key of secs.keys()) if (!seen.has(key)) problems.push(`answers/template.md: ${kind} section '${key}' has no ${kind} cell in any notebook`);
   }
-  for (const key of new Set([...Object.keys(stored.values), ...Object.keys(values)])) {
-    if (isTiming(key) || (isCpuDependent(key) && isa !== stored.isa)) continue;
-    const was = stored.values[key], now = values[key];
+  for (const key of new Set([...Object.keys(stored), ...Object.keys(values)])) {
+    if (isTiming(key) || (isCpuDependent(key) && !sameKernels)) continue;
+    const was = stored[key], now = values[key];
     if (was !== now) problems.push(`value '${key}': answers.md has ${was === undefined ? "nothing" : frenchNumber(was)}, this run recorded ${now === undefined ? "nothing" : frenchNumber(now)}: run 'npm run answers'`);
   }
   return problems;
@@ -167,7 +165,7 @@ export function writeAnswers(values: Recorded, notebooks: string[] = notebookFil
   }
   writeAtomic(ANSWERS, rendered);
   const sorted = Object.fromEntries(Object.keys(values).sort().map((k) => [k, values[k]]));
-  writeAtomic(VALUES, JSON.stringify({ isa: values.kernels_isa, values: sorted } satisfies StoredValues, null, 1) + "\n");
+  writeAtomic(VALUES, JSON.stringify(sorted, null, 1) + "\n");
 }
 
 export async function answersCommand(argv: string[]): Promise<number> {
