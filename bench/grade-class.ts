@@ -9,28 +9,26 @@
  *   npm run build && node dist/bench/grade-class.js [--jobs 2] [--out DIR]
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { tmpdir } from "node:os";
 import { parseArgs } from "node:util";
-import { NOTEBOOKS, ROOT } from "../cli/paths";
+import { ROOT } from "../cli/paths";
+import { notebookFiles } from "../cli/answers";
 import { assign } from "../cli/assign";
 import { treeUsage } from "../cli/grading/proctree";
-import { VARIANTS, fillStudentFolder } from "../test/student";
+import { VARIANTS, filledStudentFolder } from "../test/student";
 
 const { values } = parseArgs({ options: { jobs: { type: "string", default: "2" }, out: { type: "string" } } });
 const dir = values.out ?? join(tmpdir(), `nnwb-class-${process.pid}`);
 const subs = join(dir, "submissions");
-const files = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
 const mistakes = Object.values(VARIANTS);
 for (let i = 0; i < 12; i++) {
   const folder = join(dir, "folders", String(i));
-  assign(files.map((f) => join(NOTEBOOKS, f)), folder);
-  if (i % 3 === 0) fillStudentFolder(folder);
-  if (i % 3 === 1) fillStudentFolder(folder, mistakes[Math.floor(i / 3) % mistakes.length]);
-  const to = join(subs, `student-${String(i + 1).padStart(2, "0")}`);
-  mkdirSync(to, { recursive: true });
-  for (const f of files) cpSync(join(folder, "notebooks", f), join(to, f));
+  if (i % 3 === 0) filledStudentFolder(folder);
+  if (i % 3 === 1) filledStudentFolder(folder, mistakes[Math.floor(i / 3) % mistakes.length]);
+  if (i % 3 === 2) assign(notebookFiles(), folder);
+  for (const nb of notebookFiles()) cpSync(join(folder, "notebooks", basename(nb)), join(subs, `student-${String(i + 1).padStart(2, "0")}`, basename(nb)));
 }
 
 const t0 = Date.now();

@@ -11,7 +11,6 @@
 import { strict as assert } from "node:assert";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { assign } from "../cli/assign";
 import { bubblewrap, feedback, loadPoints } from "../cli/grade";
 import type { StudentGrade } from "../cli/grade";
 import { checkStudent, notebookModule } from "../cli/grading/check-student";
@@ -22,7 +21,7 @@ import { readNotebook } from "../cli/notebook-json";
 import { NOTEBOOKS, ROOT } from "../cli/paths";
 import { initReference, reference } from "../lib/grading/reference";
 import { CHECK_IDS } from "../lib/grading/registry";
-import { fillStudentFolder, VARIANTS } from "./student";
+import { filledStudentFolder, VARIANTS } from "./student";
 import { tempDir, removeDir } from "./helpers";
 
 const NOTEBOOK_FILES = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
@@ -45,8 +44,7 @@ describe("the grader's checks on a student's own code (the fixture and its mista
   /** The checks of the fixture student with `mistakes`, as `grade` scores them. */
   async function checked(name: string, notebooks = NOTEBOOK_FILES): Promise<ScoredCheck[]> {
     const folder = join(dir, name.replace(/\W+/g, "-"));
-    assign(NOTEBOOK_FILES.map((f) => join(NOTEBOOKS, f)), folder);
-    fillStudentFolder(folder, VARIANTS[name] ?? []);
+    filledStudentFolder(folder, VARIANTS[name] ?? []);
     for (const f of NOTEBOOK_FILES.filter((f) => !notebooks.includes(f))) rmSync(join(folder, "notebooks", f));
     const work = `${folder}-checks`;
     mkdirSync(work, { mode: 0o700 });

@@ -8,12 +8,11 @@ import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { assign } from "../cli/assign";
 import { bubblewrap, grade } from "../cli/grade";
 import { NOTEBOOKS, ROOT } from "../cli/paths";
 import { runNotebook } from "../cli/run";
 import { readNotebook } from "../cli/notebook-json";
-import { fillStudentFolder, fixtureParameters, VARIANTS } from "./student";
+import { filledStudentFolder, fixtureParameters, VARIANTS } from "./student";
 import { tempDir, removeDir } from "./helpers";
 
 const NOTEBOOK_FILES = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
@@ -30,8 +29,7 @@ describe("a student's round trip: assign, fill in, run, grade", function () {
   /** A student folder filled in with the fixture (and the given mistakes). */
   const folder = (name: string, mistakes = VARIANTS[name] ?? []) => {
     const out = join(dir, name.replace(/\W+/g, "-"));
-    assign(NOTEBOOK_FILES.map((f) => join(NOTEBOOKS, f)), out);
-    assert.equal(fillStudentFolder(out, mistakes), 17);
+    assert.equal(filledStudentFolder(out, mistakes), 17);
     return out;
   };
 

@@ -9,8 +9,9 @@ import { readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readNotebook, sourceText } from "../cli/notebook-json";
 import { assign, STUB } from "../cli/assign";
-import { NOTEBOOKS, ROOT } from "../cli/paths";
+import { ROOT } from "../cli/paths";
 import { gradingParameters } from "../cli/grade";
+import { notebookFiles } from "../cli/answers";
 
 const FIXTURES = join(__dirname, "..", "..", "test", "fixtures", "student");
 
@@ -82,6 +83,12 @@ export function fillStudentFolder(dir: string, mistakes: Variant[] = []): number
   return filled;
 }
 
+/** The student folder of every notebook (assign) filled in with the fixture and `mistakes`; returns how many cells were filled. */
+export function filledStudentFolder(dir: string, mistakes: Variant[] = []): number {
+  assign(notebookFiles(), dir);
+  return fillStudentFolder(dir, mistakes);
+}
+
 /**
  * Fewer passes than the handout's defaults for the fixture's runs in tests,
  * as the grader runs them: the same code paths, a shorter run (`-p` of
@@ -98,9 +105,7 @@ export function fixtureParameters(notebook: string): [string, string][] {
  * built from the folder's own sources. Returns the folder.
  */
 export function installedStudentFolder(dir: string, mistakes: Variant[] = []): string {
-  const files = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
-  assign(files.map((f) => join(NOTEBOOKS, f)), dir);
-  fillStudentFolder(dir, mistakes);
+  filledStudentFolder(dir, mistakes);
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(dir, "tsconfig.json")], { encoding: "utf8" });
   if (tsc.status !== 0) throw new Error(`the student folder does not build:\n${tsc.stdout}${tsc.stderr}`);
